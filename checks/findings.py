@@ -1,0 +1,116 @@
+"""Findings and the scan result: what the engine produces and every renderer reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mamori.checks.model import Cause, CollectionError, Resource, Severity, Status, Waiver
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A user-facing text in English and Japanese."""
+
+    en: str
+    ja: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        return {"en": self.en, "ja": self.ja}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """The metadata of a rule as findings and reports carry it."""
+
+    id: str
+    title: Text
+    remediation: Text
+    severity: Severity
+    causes: tuple[Cause, ...]
+    frameworks: Mapping[str, tuple[str, ...]]
+    resource_type: str
+    source: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def primary_cause(self) -> Cause:
+        """The first cause: the one the rule is filed under."""
+        return self.causes[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Appi:
+    """APPI (個人情報保護法) view of a failing resource that holds personal data.
+
+    ``reportable`` is None when it cannot be decided (e.g. number of people unknown).
+    """
+
+    reportable: bool | None
+    reasons: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"personal_data": True, "reportable": self.reportable,
+                "reasons": list(self.reasons), "notes": list(self.notes)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """The verdict of one rule on one resource, with the evidence that decided it."""
+
+    rule: RuleInfo
+    resource: Resource
+    status: Status
+    message: str
+    evidence: Mapping[str, Any]
+    fingerprint: str
+    missing: tuple[str, ...] = ()
+    appi: Appi | None = None
+    waiver: Waiver | None = None
+
+    @property
+    def priority(self) -> int:
+        """1 (most urgent) … 5: the severity, raised one step when an APPI report is due."""
+        base = self.rule.severity.rank + 1
+        if self.appi is not None and self.appi.reportable:
+            return max(1, base - 1)
+        return base
+
+
+@dataclass(frozen=True, slots=True)
+class RuleStats:
+    """How one rule fared: resources of its type seen and how many it applied to."""
+
+    resources_seen: int = 0
+    not_applicable: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """Facts about the run that every report states, for reproducibility."""
+
+    as_of: datetime
+    started: datetime
+    finished: datetime
+    providers: tuple[str, ...]
+    accounts: tuple[str, ...]
+    ruleset_hash: str
+    tool_version: str
+    resources: int
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a scan produced. Renderers read it; the gate decides the exit code."""
+
+    run: RunInfo
+    rules: Sequence[RuleInfo]
+    findings: Sequence[Finding]
+    errors: Sequence[CollectionError]
+    rule_stats: Mapping[str, RuleStats]
+    causes_selected: tuple[Cause, ...] = tuple(Cause)

@@ -1,0 +1,196 @@
+"""The cross-provider resource vocabulary of DESIGN.md, as data.
+
+One table drives inventory validation (a typo is an error, not a silently missing
+attribute), value coercion for CSV cells, documentation, and the check that built-in
+rules only read documented attributes. Extend it; never rename a field.
+
+Attribute paths are dotted (``encryption.enabled``); resources store them nested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """The value kinds an attribute can have."""
+
+    BOOL = "bool"
+    INT = "int"
+    STR = "str"
+    DATE = "date"  # ISO 8601 date or datetime with zone
+    ENUM = "enum"
+    STR_LIST = "str_list"
+    CIDR_LIST = "cidr_list"  # IPv4/IPv6 networks, e.g. 0.0.0.0/0, ::/0
+    PORT_RANGES = "port_ranges"  # list of [from, to]
+    OBJECT_LIST = "object_list"  # list of records described by ``item``
+    ANY = "any"  # free-form (``raw``)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One documented attribute: its kind, meaning and constraints."""
+
+    kind: Kind
+    doc: str
+    choices: tuple[str, ...] = ()
+    never: bool = False  # a DATE that may be the string "never" (e.g. key never used)
+    secret: bool = False  # never printed: masked in evidence, logs and reports
+    item: Mapping[str, Field] = field(default_factory=dict)
+
+
+def _f(kind: Kind, doc: str, **kw: object) -> Field:
+    return Field(kind, doc, **kw)  # type: ignore[arg-type]
+
+
+B, I, S, D = Kind.BOOL, Kind.INT, Kind.STR, Kind.DATE
+
+ACCESS_KEY: dict[str, Field] = {
+    "id": _f(S, "access key id (public identifier, not the secret)"),
+    "active": _f(B, "whether the key can be used"),
+    "created": _f(D, "when the key was created"),
+    "last_used": _f(D, "when the key was last used, or 'never'", never=True),
+}
+
+VOCABULARY: dict[str, dict[str, Field]] = {
+    "account": {
+        "root_mfa": _f(B, "the root / global-admin identity has MFA"),
+        "password_policy.min_length": _f(I, "minimum password length enforced"),
+        "public_access_block": _f(B, "account-wide block of public storage access"),
+        "audit_log.enabled": _f(B, "an audit trail is recording"),
+        "audit_log.multi_region": _f(B, "the audit trail covers every region"),
+        "audit_log.retention_days": _f(I, "days audit logs are kept"),
+        "mfa_enforced": _f(B, "MFA required tenant-wide (security defaults / CA policy)"),
+    },
+    "user": {
+        "enabled": _f(B, "the account can sign in"),
+        "console_access": _f(B, "interactive (password / console) sign-in allowed"),
+        "mfa": _f(B, "a second factor is registered"),
+        "admin": _f(B, "holds administrative rights by any path"),
+        "admin_direct": _f(B, "admin rights granted to the user directly, not via group/role"),
+        "last_active": _f(D, "last sign-in or API activity, or 'never'", never=True),
+        "created": _f(D, "when the account was created"),
+        "employment": _f(Kind.ENUM, "HR status of the person behind the account",
+                         choices=("active", "leaver", "contractor", "unknown")),
+        "guest": _f(B, "an external/guest identity"),
+        "access_keys": _f(Kind.OBJECT_LIST, "programmatic keys", item=ACCESS_KEY),
+    },
+    "role": {
+        "admin": _f(B, "the role grants administrative rights"),
+        "trusted_principals": _f(Kind.STR_LIST, "principals allowed to assume the role"),
+        "external_trust_unconditioned": _f(
+            B, "an outside account or '*' may assume it without ExternalId/condition"),
+    },
+    "bucket": {
+        "public": _f(B, "anyone on the internet can read or list it"),
+        "public_via": _f(Kind.STR_LIST, "why it is public, e.g. acl:AllUsers:READ"),
+        "encryption.enabled": _f(B, "encrypted at rest"),
+        "encryption.customer_managed_key": _f(B, "encrypted with a customer-managed key"),
+        "versioning": _f(B, "object versioning enabled"),
+        "access_logging": _f(B, "access logging enabled"),
+    },
+    "volume": {
+        "encrypted": _f(B, "encrypted at rest"),
+        "attached_to": _f(S, "the host it is attached to"),
+    },
+    "database": {
+        "encrypted": _f(B, "storage encrypted at rest"),
+        "public": _f(B, "reachable from the internet"),
+        "default_credentials": _f(B, "a vendor default account/password still works"),
+        "admin_username": _f(S, "the administrative user name"),
+        "engine": _f(S, "engine, e.g. postgres, mysql, sqlserver"),
+    },
+    "firewall_rule": {
+        "direction": _f(Kind.ENUM, "traffic direction", choices=("ingress", "egress")),
+        "protocol": _f(S, "tcp, udp, icmp or all"),
+        "ports": _f(Kind.PORT_RANGES, "port ranges [from, to]; all ports = [0, 65535]"),
+        "sources": _f(Kind.CIDR_LIST, "source networks; the internet is 0.0.0.0/0 and ::/0"),
+        "action": _f(Kind.ENUM, "allow or deny", choices=("allow", "deny")),
+    },
+    "host": {
+        "os": _f(S, "operating system family"),
+        "os_version": _f(S, "operating system version"),
+        "last_patched": _f(D, "when patches were last applied"),
+        "missing_critical_patches": _f(I, "number of missing critical patches"),
+        "disk_encrypted": _f(B, "system disk encrypted"),
+        "default_credentials": _f(B, "a vendor default account/password still works"),
+        "internet_facing": _f(B, "reachable from the internet"),
+    },
+    "endpoint": {
+        "owner": _f(S, "person responsible for the device"),
+        "byod": _f(B, "privately owned device"),
+        "disk_encrypted": _f(B, "disk encryption (BitLocker/FileVault) on"),
+        "mdm_enrolled": _f(B, "enrolled in mobile device management"),
+        "last_patched": _f(D, "when OS patches were last applied"),
+        "usb_storage_blocked": _f(B, "USB mass storage blocked"),
+        "screen_lock_minutes": _f(I, "idle minutes before screen lock; 0 = never locks"),
+    },
+    "network_device": {
+        "vendor": _f(S, "manufacturer"),
+        "model": _f(S, "model"),
+        "default_credentials": _f(B, "a vendor default account/password still works"),
+        "password_hash": _f(S, "admin password hash from the config", secret=True),
+        "firmware_released": _f(D, "release date of the running firmware"),
+        "admin_interface_internet": _f(B, "admin interface reachable from the internet"),
+    },
+    "vendor": {
+        "handles_personal_data": _f(B, "processes personal data on our behalf (委託先)"),
+        "security_clause": _f(B, "contract has a security / data-protection clause"),
+        "last_assessment": _f(D, "last security assessment, or 'never'", never=True),
+        "certifications": _f(Kind.STR_LIST, "e.g. ISO27001, Pマーク, SOC2"),
+    },
+    "media_disposal": {
+        "asset": _f(S, "the disposed asset (disk, PC, paper...)"),
+        "disposed": _f(B, "the asset has been disposed of"),
+        "method": _f(Kind.ENUM, "how it was sanitized",
+                     choices=("destroyed", "crypto_erase", "overwrite", "none")),
+        "certificate": _f(S, "reference of the disposal certificate"),
+        "verified_by": _f(S, "who verified the disposal"),
+    },
+    "facility": {
+        "holds_servers": _f(B, "servers or network racks are kept here"),
+        "access_control": _f(Kind.ENUM, "how entry is controlled",
+                             choices=("ic_card", "biometric", "key", "none")),
+        "visitor_log": _f(B, "a visitor log is kept"),
+    },
+    "person": {
+        "training_completed": _f(D, "last security training completed, or 'never'",
+                                 never=True),
+        "phishing_drill_failed": _f(B, "failed the latest phishing drill"),
+    },
+}
+
+RESOURCE_TYPES: tuple[str, ...] = tuple(VOCABULARY)
+
+# Free-form keys every type accepts: the raw provider payload, and custom attributes.
+RAW_KEY = "raw"
+CUSTOM_PREFIX = "x_"
+
+SECRET_WORDS = ("password", "secret", "token", "hash", "private_key", "credential_value")
+
+
+def lookup(resource_type: str, path: str) -> Field | None:
+    """The documented field at ``path`` for a type, or None when not documented.
+
+    Paths into object lists use the item's field name after the list name
+    (``access_keys.last_used``).
+    """
+    fields = VOCABULARY.get(resource_type, {})
+    if path in fields:
+        return fields[path]
+    head, _, rest = path.partition(".")
+    parent = fields.get(head)
+    if parent is not None and parent.kind is Kind.OBJECT_LIST:
+        return parent.item.get(rest)
+    return None
+
+
+def is_secret(resource_type: str, path: str) -> bool:
+    """True when the value at ``path`` must never be shown."""
+    field_ = lookup(resource_type, path)
+    if field_ is not None and field_.secret:
+        return True
+    leaf = path.rsplit(".", 1)[-1].lower()
+    return any(word in leaf for word in SECRET_WORDS)

@@ -1,0 +1,78 @@
+"""The gate: turns a scan result into the documented exit code.
+
+    0  nothing at or above the threshold failed and nothing errored
+    1  at least one unwaived FAIL at or above --fail-on
+    2  usage, configuration, rule, waiver or input error (raised before a result exists)
+    3  no such FAIL, but some findings are ERROR or a provider could not collect
+       (fail closed; --allow-incomplete turns 3 into 0)
+
+Renderers show the verdict; they never decide it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from mamori.checks.findings import ScanResult
+from mamori.checks.model import Severity, Status
+
+
+class ExitCode(IntEnum):
+    """Documented process exit codes."""
+
+    OK = 0
+    FAILED = 1
+    INPUT_ERROR = 2
+    INCOMPLETE = 3
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    """What fails the gate. ``fail_on`` None means no FAIL ever gives exit 1."""
+
+    fail_on: Severity | None = Severity.LOW
+    allow_incomplete: bool = False
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """The exit code and the reason, in words, that reports print."""
+
+    exit_code: ExitCode
+    reason: str
+    failing: int
+    errors: int
+    collection_errors: int
+    policy: GatePolicy
+
+
+def decide(result: ScanResult, policy: GatePolicy) -> GateVerdict:
+    """Apply the policy to the result."""
+    failing = 0
+    if policy.fail_on is not None:
+        threshold = policy.fail_on
+        failing = sum(1 for f in result.findings
+                      if f.status is Status.FAIL and f.rule.severity.at_least(threshold))
+    errors = sum(1 for f in result.findings if f.status is Status.ERROR)
+    collection = len(result.errors)
+    if failing:
+        assert policy.fail_on is not None
+        code = ExitCode.FAILED
+        reason = f"{failing} failing finding(s) at or above '{policy.fail_on.value}'"
+    elif errors or collection:
+        parts = []
+        if errors:
+            parts.append(f"{errors} finding(s) could not be decided (ERROR)")
+        if collection:
+            parts.append(f"{collection} collection error(s)")
+        text = " and ".join(parts)
+        if policy.allow_incomplete:
+            code, reason = ExitCode.OK, f"incomplete but allowed: {text}"
+        else:
+            code, reason = ExitCode.INCOMPLETE, f"incomplete: {text}"
+    else:
+        code = ExitCode.OK
+        threshold_text = policy.fail_on.value if policy.fail_on else "none"
+        reason = f"no failing finding at or above '{threshold_text}' and nothing errored"
+    return GateVerdict(code, reason, failing, errors, collection, policy)

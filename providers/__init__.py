@@ -1,0 +1,1 @@
+"""Providers collect inventories and normalize them into mamori resources."""

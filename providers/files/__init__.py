@@ -1,0 +1,1 @@
+"""On-prem inventory files (YAML, JSON, CSV)."""

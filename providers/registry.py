@@ -1,0 +1,51 @@
+"""Where providers are found: built-ins mapped statically, third parties by entry point.
+
+Built-ins are imported only when used, so ``mamori --help`` and on-prem scans never
+import a cloud SDK. A provider whose extra is not installed says which to install.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+
+from mamori.checks.errors import ProviderError
+from mamori.providers.interface import Provider
+
+ENTRY_POINT_GROUP = "mamori.providers"
+
+# name -> (module, class, extra that brings its SDK or None)
+BUILTIN: dict[str, tuple[str, str, str | None]] = {
+    "files": ("mamori.providers.files.provider", "FilesProvider", None),
+    "snapshot": ("mamori.providers.snapshot", "SnapshotProvider", None),
+}
+
+
+def provider_class(name: str) -> type[Provider]:
+    """The provider class registered under ``name``."""
+    if name in BUILTIN:
+        module_name, class_name, extra = BUILTIN[name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if extra is None or (exc.name or "").startswith("mamori"):
+                raise
+            raise ProviderError(
+                f"provider '{name}' needs the '{extra}' extra: "
+                f"pip install 'mamori[{extra}]' (missing module: {exc.name})"
+            ) from exc
+        cls: type[Provider] = getattr(module, class_name)
+        return cls
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name == name:
+            loaded = ep.load()
+            if not (isinstance(loaded, type) and issubclass(loaded, Provider)):
+                raise ProviderError(f"entry point '{name}' is not a mamori Provider")
+            return loaded
+    known = ", ".join(sorted(available()))
+    raise ProviderError(f"unknown provider '{name}' (known: {known})")
+
+
+def available() -> set[str]:
+    """Names of every provider that can be asked for (installed or not)."""
+    return set(BUILTIN) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}

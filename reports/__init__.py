@@ -1,0 +1,1 @@
+"""mamori.reports package."""

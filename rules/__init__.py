@@ -1,0 +1,1 @@
+"""mamori.rules package."""
