@@ -18,6 +18,8 @@ the boundary into these classes, so callers only ever catch ``MamoriError``::
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,3 +110,12 @@ def display_path(path: Path | str) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A '; did you mean X?' hint for a misspelt key, or ''."""
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:
+        close = [o for o in options if len(o) > 1 and (word.startswith(o) or o.startswith(word))]
+    return f"; did you mean '{close[0]}'?" if close else ""

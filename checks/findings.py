@@ -77,7 +77,7 @@ class Finding:
     def priority(self) -> int:
         """1 (most urgent) … 5: the severity, raised one step when an APPI report is due."""
         base = self.rule.severity.rank + 1
-        if self.appi is not None and self.appi.reportable:
+        if self.status is Status.FAIL and self.appi is not None and self.appi.reportable:
             return max(1, base - 1)
         return base
 

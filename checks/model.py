@@ -10,11 +10,11 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Cause(str, Enum):
+class Cause(StrEnum):
     """The seven causes of information leaks (fixed vocabulary; first = primary)."""
 
     EXTERNAL_ATTACK = "external_attack"
@@ -47,7 +47,7 @@ _CAUSE_LABELS: dict[Cause, tuple[str, str]] = {
 }
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a failure of a rule is; ordered from most to least severe."""
 
     CRITICAL = "critical"
@@ -69,7 +69,7 @@ class Severity(str, Enum):
 _SEVERITY_ORDER = list(Severity)
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """The verdict of one rule on one resource. ERROR is never counted as PASS."""
 
     PASS = "PASS"
@@ -78,7 +78,7 @@ class Status(str, Enum):
     WAIVED = "WAIVED"
 
 
-class DataClass(str, Enum):
+class DataClass(StrEnum):
     """Kinds of data a resource holds, for APPI classification."""
 
     PERSONAL = "personal"
@@ -87,7 +87,7 @@ class DataClass(str, Enum):
     CONFIDENTIAL = "confidential"
 
 
-class Framework(str, Enum):
+class Framework(StrEnum):
     """Control frameworks a rule may map to."""
 
     ISO27001_2022 = "iso27001_2022"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The value kinds an attribute can have."""
 
     BOOL = "bool"
@@ -45,7 +45,7 @@ def _f(kind: Kind, doc: str, **kw: object) -> Field:
     return Field(kind, doc, **kw)  # type: ignore[arg-type]
 
 
-B, I, S, D = Kind.BOOL, Kind.INT, Kind.STR, Kind.DATE
+B, N, S, D = Kind.BOOL, Kind.INT, Kind.STR, Kind.DATE
 
 ACCESS_KEY: dict[str, Field] = {
     "id": _f(S, "access key id (public identifier, not the secret)"),
@@ -57,11 +57,11 @@ ACCESS_KEY: dict[str, Field] = {
 VOCABULARY: dict[str, dict[str, Field]] = {
     "account": {
         "root_mfa": _f(B, "the root / global-admin identity has MFA"),
-        "password_policy.min_length": _f(I, "minimum password length enforced"),
+        "password_policy.min_length": _f(N, "minimum password length enforced"),
         "public_access_block": _f(B, "account-wide block of public storage access"),
         "audit_log.enabled": _f(B, "an audit trail is recording"),
         "audit_log.multi_region": _f(B, "the audit trail covers every region"),
-        "audit_log.retention_days": _f(I, "days audit logs are kept"),
+        "audit_log.retention_days": _f(N, "days audit logs are kept"),
         "mfa_enforced": _f(B, "MFA required tenant-wide (security defaults / CA policy)"),
     },
     "user": {
@@ -113,7 +113,7 @@ VOCABULARY: dict[str, dict[str, Field]] = {
         "os": _f(S, "operating system family"),
         "os_version": _f(S, "operating system version"),
         "last_patched": _f(D, "when patches were last applied"),
-        "missing_critical_patches": _f(I, "number of missing critical patches"),
+        "missing_critical_patches": _f(N, "number of missing critical patches"),
         "disk_encrypted": _f(B, "system disk encrypted"),
         "default_credentials": _f(B, "a vendor default account/password still works"),
         "internet_facing": _f(B, "reachable from the internet"),
@@ -125,7 +125,7 @@ VOCABULARY: dict[str, dict[str, Field]] = {
         "mdm_enrolled": _f(B, "enrolled in mobile device management"),
         "last_patched": _f(D, "when OS patches were last applied"),
         "usb_storage_blocked": _f(B, "USB mass storage blocked"),
-        "screen_lock_minutes": _f(I, "idle minutes before screen lock; 0 = never locks"),
+        "screen_lock_minutes": _f(N, "idle minutes before screen lock; 0 = never locks"),
     },
     "network_device": {
         "vendor": _f(S, "manufacturer"),

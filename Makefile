@@ -1,0 +1,51 @@
+# mamori developer entry points. Only Python 3.11+ and make are needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= report
+AS_OF  ?= 2026-11-29
+
+.PHONY: demo test lint typecheck unit dev wheel bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+## demo: install mamori and scan the bundled example estate; reports go to ./report/
+demo: $(BIN)/python
+	$(BIN)/pip install --quiet .
+	@rc=0; $(BIN)/mamori scan --inventory examples/acme --config examples/acme/mamori.yaml \
+	    --as-of $(AS_OF) --format console,json,csv --out $(OUT) || rc=$$?; \
+	echo; echo "mamori exited with $$rc (0 clean, 1 failures found, 3 undecided findings)."; \
+	echo "Reports: $(OUT)/mamori-report.json, $(OUT)/mamori-report.csv"; \
+	test $$rc -le 3 -a $$rc -ne 2
+
+## test: build the wheel, install it with the test and dev tools, lint, type-check, run the suite
+test: wheel lint typecheck unit
+
+wheel: $(BIN)/python
+	rm -rf dist build
+	$(BIN)/pip install --quiet build
+	$(BIN)/python -m build --wheel --outdir dist . >/dev/null
+	$(BIN)/pip install --quiet "$$(ls dist/mamori-*.whl)[dev]"
+	$(BIN)/pip install --quiet --force-reinstall --no-deps dist/mamori-*.whl
+
+lint: $(BIN)/python
+	$(BIN)/ruff check .
+
+typecheck: $(BIN)/python
+	$(BIN)/mypy -p mamori.checks -p mamori.ci -p mamori.providers -p mamori.reports -p mamori.rules
+	$(BIN)/mypy tests benchmarks
+
+unit: $(BIN)/python
+	$(BIN)/python -m pytest -n 2 -q
+
+## dev: editable install for working on mamori
+dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]' -C editable_mode=strict
+
+bench: $(BIN)/python
+	$(BIN)/python benchmarks/engine_bench.py
+
+clean:
+	rm -rf $(VENV) dist build report mamori-report .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,207 @@
+"""The ``mamori`` command: a thin composition root over the library calls.
+
+Every MamoriError becomes a one-line message on stderr and its documented exit code
+(2 for bad input). Nothing here decides verdicts or exit codes of a scan: the engine
+and ``mamori.ci.gate`` do.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from mamori.checks import __version__
+from mamori.checks.config import discover
+from mamori.checks.errors import MamoriError, UsageError
+from mamori.checks.model import Cause, Severity
+from mamori.checks.scan import ScanRequest, load_rule_specs, run_scan, select_rules
+from mamori.checks.vocabulary import RESOURCE_TYPES
+from mamori.ci.gate import GatePolicy, decide
+
+F = TypeVar("F", bound=Callable[..., Any])
+CAUSES = [c.value for c in Cause]
+THRESHOLDS = [s.value for s in Severity] + ["none"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="mamori", standalone_mode=False)
+    except MamoriError as exc:
+        click.echo(f"mamori: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("mamori: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mamori")
+def cli() -> None:
+    """mamori (守り): compliance-as-code checks against the seven causes of data leaks."""
+
+
+def _rule_options(func: F) -> F:
+    func = click.option("--config", "config_path", type=click.Path(path_type=Path),
+                        help="Organisation config (default: ./mamori.yaml if present).")(func)
+    func = click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
+                        help="Extra rule file or folder (repeatable).")(func)
+    return func
+
+
+def parse_as_of(text: str | None) -> datetime | None:
+    """``--as-of``: a date (midnight UTC) or an ISO datetime (naive = UTC)."""
+    if text is None:
+        return None
+    try:
+        if len(text) == 10:
+            d = date.fromisoformat(text)
+            return datetime(d.year, d.month, d.day, tzinfo=UTC)
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: expected a date like 2026-11-29 or an ISO datetime, "
+                         f"got {text!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@cli.command()
+@click.option("--inventory", "inventories", multiple=True, type=click.Path(path_type=Path),
+              help="On-prem inventory file or folder (YAML, JSON, CSV); repeatable.")
+@click.option("--snapshot", "snapshots", multiple=True, type=click.Path(path_type=Path),
+              help="Saved inventory to scan offline (from --save-inventory); repeatable.")
+@_rule_options
+@click.option("--no-builtin-rules", is_flag=True, help="Run only rules from --rules/config.")
+@click.option("--cause", "causes", multiple=True, type=click.Choice(CAUSES),
+              help="Only rules for this cause (repeatable).")
+@click.option("--as-of", "as_of", help="Evaluate dates against this day (default: now).")
+@click.option("--format", "formats", default="console", show_default=True,
+              help="Comma-separated: console, json, csv.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("mamori-report"),
+              show_default=True, help="Folder for report files.")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True)
+@click.option("--fail-on", type=click.Choice(THRESHOLDS),
+              help="Exit 1 on a FAIL at or above this severity (default: low; none = never).")
+@click.option("--allow-incomplete", is_flag=True, default=None,
+              help="Exit 0 instead of 3 when findings are ERROR or collection failed.")
+@click.option("--save-inventory", type=click.Path(path_type=Path),
+              help="Also save everything collected as a snapshot (JSON Lines).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path: Path | None,
+         rule_paths: tuple[Path, ...], no_builtin_rules: bool, causes: tuple[str, ...],
+         as_of: str | None, formats: str, out_dir: Path, lang: str, fail_on: str | None,
+         allow_incomplete: bool | None, save_inventory: Path | None, quiet: bool) -> None:
+    """Collect inventories, evaluate the rules and write reports (exit 0/1/2/3)."""
+    from mamori.checks.reporting import parse_formats, write_reports
+    from mamori.providers.factory import build_providers
+
+    wanted = parse_formats(formats)
+    config = discover(config_path, Path.cwd())
+    if no_builtin_rules:
+        config = _replace(config, builtin_rules=False)
+    providers = build_providers(inventories=inventories, snapshots=snapshots)
+    if not providers:
+        raise UsageError("nothing to scan: give --inventory PATH or --snapshot FILE")
+    request = ScanRequest(
+        providers=providers, config=config, rule_paths=rule_paths,
+        causes=frozenset(Cause(c) for c in causes) or None, as_of=parse_as_of(as_of),
+        save_inventory=save_inventory, progress=None if quiet else _progress(),
+    )
+    result = run_scan(request)
+    threshold = fail_on or config.fail_on or Severity.LOW.value
+    policy = GatePolicy(
+        fail_on=None if threshold == "none" else Severity(threshold),
+        allow_incomplete=bool(allow_incomplete if allow_incomplete is not None
+                              else config.allow_incomplete),
+    )
+    verdict = decide(result, policy)
+    write_reports(result, verdict, wanted, out_dir, lang)
+    sys.exit(int(verdict.exit_code))
+
+
+def _replace(config: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(config, **changes)
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(resources: int, findings: int) -> None:
+        click.echo(f"\rscanned {resources:,} resources, {findings:,} findings", err=True,
+                   nl=False)
+    return show
+
+
+@cli.group()
+def rules() -> None:
+    """List, show and validate rules."""
+
+
+@rules.command("list")
+@_rule_options
+@click.option("--cause", "causes", multiple=True, type=click.Choice(CAUSES))
+@click.option("--resource", "resource_types", multiple=True, type=click.Choice(RESOURCE_TYPES))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def rules_list(config_path: Path | None, rule_paths: tuple[Path, ...], causes: tuple[str, ...],
+               resource_types: tuple[str, ...], fmt: str) -> None:
+    """List the rules that a scan would run."""
+    from mamori.checks.rule_views import rule_table
+
+    config = discover(config_path, Path.cwd())
+    specs = select_rules(load_rule_specs(config, rule_paths), config,
+                         frozenset(Cause(c) for c in causes) or None)
+    specs = [s for s in specs if not resource_types or s.info.resource_type in resource_types]
+    click.echo(rule_table(specs, fmt))
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@_rule_options
+def rules_show(rule_id: str, config_path: Path | None, rule_paths: tuple[Path, ...]) -> None:
+    """Show one rule: metadata, condition, params, remediation, source."""
+    from mamori.checks.rule_views import rule_detail
+
+    config = discover(config_path, Path.cwd())
+    specs = {s.info.id: s for s in load_rule_specs(config, rule_paths)}
+    if rule_id not in specs:
+        raise UsageError(f"no rule '{rule_id}' (see: mamori rules list)")
+    click.echo(rule_detail(specs[rule_id]))
+
+
+@rules.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def rules_validate(paths: tuple[Path, ...]) -> None:
+    """Validate rule files; exit 2 with file:line:key on the first bad rule."""
+    from mamori.checks.ruleset import load_rules
+
+    specs = load_rules(paths)
+    click.echo(f"ok: {len(specs)} rule(s) valid")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["rule", "config", "report"]))
+def schema(kind: str) -> None:
+    """Print a JSON Schema (rule files, mamori.yaml, JSON report) for editors."""
+    if kind == "rule":
+        from mamori.checks.rule_schema import rule_schema_text
+
+        click.echo(rule_schema_text(), nl=False)
+    elif kind == "config":
+        from mamori.checks.config import CONFIG_SCHEMA
+
+        click.echo(json.dumps(CONFIG_SCHEMA, indent=2, ensure_ascii=False))
+    else:
+        from mamori.checks.reporting import report_schema_text
+
+        click.echo(report_schema_text(), nl=False)

@@ -1,0 +1,108 @@
+"""Evaluates compiled rules against a stream of resources.
+
+Rules are indexed by resource type, so each resource meets only the rules for its type.
+Memory is bounded by the findings: resources are not kept once evaluated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from mamori.checks.appi import classify
+from mamori.checks.compiler import Evaluation
+from mamori.checks.findings import Finding, RuleStats
+from mamori.checks.model import CollectionError, Resource, Status, fingerprint
+from mamori.checks.ruleset import CompiledRule
+
+
+class Engine:
+    """Holds the compiled rules of one scan and evaluates resources one at a time."""
+
+    def __init__(self, rules: Sequence[CompiledRule]) -> None:
+        self.rules = list(rules)
+        self._by_type: dict[str, list[CompiledRule]] = defaultdict(list)
+        for rule in self.rules:
+            self._by_type[rule.info.resource_type].append(rule)
+        self._seen: dict[str, int] = defaultdict(int)
+        self._not_applicable: dict[str, int] = defaultdict(int)
+        self.evaluations = 0
+
+    def evaluate(self, resource: Resource) -> Iterator[Finding]:
+        """The findings of every applicable rule on ``resource``."""
+        for rule in self._by_type.get(resource.type, ()):
+            self._seen[rule.info.id] += 1
+            self.evaluations += 1
+            finding = evaluate_rule(rule, resource)
+            if finding is None:
+                self._not_applicable[rule.info.id] += 1
+            else:
+                yield finding
+
+    def collection_failed(self, error: CollectionError) -> Iterator[Finding]:
+        """ERROR findings for the rules whose resources could not even be listed."""
+        for rtype in error.resource_types:
+            placeholder = Resource(type=rtype, id=f"<{error.operation}>",
+                                   name=f"{rtype} in {error.scope}", provider=error.provider,
+                                   account=error.account, region=error.region,
+                                   source=error.operation)
+            for rule in self._by_type.get(rtype, ()):
+                self._seen[rule.info.id] += 1
+                message = (f"could not collect {rtype} resources in {error.scope}: "
+                           f"{error.operation} failed with {error.code}")
+                yield _finding(rule, placeholder, Status.ERROR, message, {}, ())
+
+    def stats(self) -> dict[str, RuleStats]:
+        """Per rule: resources of its type seen and how many it did not apply to."""
+        return {r.info.id: RuleStats(self._seen[r.info.id], self._not_applicable[r.info.id])
+                for r in self.rules}
+
+
+def evaluate_rule(rule: CompiledRule, resource: Resource) -> Finding | None:
+    """One rule on one resource: a finding, or None when ``when`` is false."""
+    ev = Evaluation()
+    if rule.when is not None:
+        applies = rule.when.node(resource, ev, "")
+        if applies is False:
+            return None
+        if applies is None:
+            return _undecided(rule, resource, ev, "cannot tell whether the rule applies")
+    verdict = rule.check.node(resource, ev, "")
+    if verdict is None:
+        return _undecided(rule, resource, ev, "cannot decide")
+    if verdict:
+        return _finding(rule, resource, Status.PASS, f"meets: {rule.check.text}",
+                        ev.evidence, ())
+    observed = ", ".join(f"{k}={_show(v)}" for k, v in ev.evidence.items()) or "nothing"
+    return _finding(rule, resource, Status.FAIL,
+                    f"observed {observed}; required {rule.check.text}", ev.evidence, ())
+
+
+def _undecided(rule: CompiledRule, resource: Resource, ev: Evaluation, what: str) -> Finding:
+    missing = tuple(dict.fromkeys(ev.missing))
+    reasons = []
+    if missing:
+        reasons.append("attribute(s) absent: " + ", ".join(missing))
+    reasons.extend(dict.fromkeys(ev.problems))
+    return _finding(rule, resource, Status.ERROR, f"{what}: " + "; ".join(reasons),
+                    ev.evidence, missing)
+
+
+def _finding(rule: CompiledRule, resource: Resource, status: Status, message: str,
+             evidence: dict[str, Any], missing: tuple[str, ...]) -> Finding:
+    reads = rule.check.reads + (rule.when.reads if rule.when else ())
+    appi = None if status is Status.PASS else classify(rule.info, resource, reads)
+    return Finding(
+        rule=rule.info, resource=resource, status=status, message=message,
+        evidence=dict(evidence), missing=missing, appi=appi,
+        fingerprint=fingerprint(rule.info.id, resource.provider, resource.account, resource.id),
+    )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)

@@ -1,0 +1,119 @@
+"""The scan as a library call: rules + config + providers → ScanResult.
+
+The CLI is a thin layer over ``run_scan``; so are the tests. Resources are streamed
+from the providers through the engine (and into a snapshot when asked), so memory is
+bounded by the findings, not by the inventory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mamori.checks import __version__
+from mamori.checks.config import Config, check_rules
+from mamori.checks.engine import Engine
+from mamori.checks.findings import Finding, RunInfo, ScanResult
+from mamori.checks.model import Cause, CollectionError, Resource
+from mamori.checks.ruleset import (
+    CompiledRule,
+    RuleSpec,
+    builtin_rules_dir,
+    compile_rule,
+    load_rules,
+    ruleset_hash,
+)
+
+if TYPE_CHECKING:
+    from mamori.providers.interface import Provider
+
+Progress = Callable[[int, int], None]  # (resources so far, findings so far)
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """Everything a scan needs. ``causes`` None means all seven."""
+
+    providers: Sequence[Provider]
+    config: Config = field(default_factory=Config)
+    rule_paths: Sequence[Path] = ()
+    causes: frozenset[Cause] | None = None
+    as_of: datetime | None = None
+    save_inventory: Path | None = None
+    progress: Progress | None = None
+
+
+def load_rule_specs(config: Config, rule_paths: Iterable[Path] = ()) -> list[RuleSpec]:
+    """Every rule the config and command line name (built-ins first), validated."""
+    paths: list[Path] = [builtin_rules_dir()] if config.builtin_rules else []
+    paths += list(config.rule_dirs) + list(rule_paths)
+    specs = load_rules(paths)
+    check_rules(config, specs)
+    return specs
+
+
+def select_rules(specs: Iterable[RuleSpec], config: Config,
+                 causes: frozenset[Cause] | None) -> list[RuleSpec]:
+    """The rules that are switched on for this run."""
+    return [s for s in specs if config.enabled(s)
+            and (causes is None or any(c in causes for c in s.info.causes))]
+
+
+def compile_rules(specs: Iterable[RuleSpec], config: Config, as_of: datetime) -> list[CompiledRule]:
+    """Bind the selected rules to the scan's as_of and the config's overrides."""
+    return [compile_rule(s, as_of, config.params.get(s.info.id), config.severity.get(s.info.id))
+            for s in specs]
+
+
+def run_scan(request: ScanRequest) -> ScanResult:
+    """Collect, evaluate and summarise. Raises MamoriError for bad input (exit 2)."""
+    started = datetime.now(UTC)
+    as_of = request.as_of or started
+    specs = load_rule_specs(request.config, request.rule_paths)
+    selected = select_rules(specs, request.config, request.causes)
+    rules = compile_rules(selected, request.config, as_of)
+    engine = Engine(rules)
+    findings: list[Finding] = []
+    errors: list[CollectionError] = []
+    accounts: set[str] = set()
+    resources = 0
+    with ExitStack() as stack:
+        writer = _snapshot_writer(stack, request.save_inventory)
+        for provider in request.providers:
+            for item in provider.collect():
+                if writer is not None:
+                    writer.write(item)
+                if isinstance(item, Resource):
+                    resources += 1
+                    if item.account:
+                        accounts.add(f"{item.provider}:{item.account}")
+                    findings.extend(engine.evaluate(item))
+                    if request.progress is not None and resources % 500 == 0:
+                        request.progress(resources, len(findings))
+                else:
+                    errors.append(item)
+                    findings.extend(engine.collection_failed(item))
+    run = RunInfo(as_of=as_of, started=started, finished=datetime.now(UTC),
+                  providers=tuple(p.describe() for p in request.providers),
+                  accounts=tuple(sorted(accounts)), ruleset_hash=ruleset_hash(rules),
+                  tool_version=__version__, resources=resources)
+    causes = tuple(c for c in Cause if request.causes is None or c in request.causes)
+    return ScanResult(run=run, rules=[r.info for r in rules], findings=findings, errors=errors,
+                      rule_stats=engine.stats(), causes_selected=causes)
+
+
+class _Writer:
+    def write(self, item: Resource | CollectionError) -> None: ...
+
+
+def _snapshot_writer(stack: ExitStack, path: Path | None) -> _Writer | None:
+    if path is None:
+        return None
+    from mamori.providers.snapshot import SnapshotWriter  # only when saving
+
+    writer: _Writer = stack.enter_context(SnapshotWriter(path))
+    return writer

@@ -1,0 +1,50 @@
+"""JSON Schema validation of user YAML with errors that name file, line and key.
+
+Used for rules, the organisation config and (later) waivers: one place turns the
+most relevant jsonschema error into a located ``InputError`` with a plain message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from mamori.checks.errors import InputError, suggest
+from mamori.checks.yamlsrc import Document, KeyPath
+
+
+def validate(doc: Document, schema: dict[str, Any], error: type[InputError]) -> None:
+    """Raise ``error`` for the most relevant schema violation in ``doc``, if any."""
+    validator = jsonschema.Draft202012Validator(schema)
+    found = best_match(validator.iter_errors(doc.data))
+    if found is None:
+        return
+    path, message = describe(found)
+    raise error(message, doc.location(path))
+
+
+def describe(err: ValidationError) -> tuple[KeyPath, str]:
+    """The key path and a plain-language message for a jsonschema error."""
+    path: KeyPath = tuple(err.absolute_path)
+    instance = err.instance
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    expected: Any = err.validator_value
+    if err.validator == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(schema.get("properties", {}))
+        extra = [k for k in instance if k not in allowed]
+        if extra:
+            key = str(extra[0])
+            hint = suggest(key, allowed)
+            return (*path, key), f"unknown key '{key}'{hint} (allowed: {', '.join(allowed)})"
+    if err.validator == "required" and isinstance(instance, dict):
+        missing = [k for k in expected if k not in instance]
+        if missing:
+            return path, f"missing required key '{missing[0]}'"
+    if err.validator == "enum":
+        choices = ", ".join(str(c) for c in expected)
+        return path, f"{instance!r} is not one of: {choices}"
+    if err.validator == "type":
+        return path, f"expected {expected}, got {type(instance).__name__} {instance!r}"
+    return path, err.message

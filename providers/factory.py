@@ -1,0 +1,19 @@
+"""Builds the providers a scan asked for from command-line options."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from mamori.providers.interface import Provider
+from mamori.providers.registry import provider_class
+
+
+def build_providers(inventories: Sequence[Path] = (),
+                    snapshots: Sequence[Path] = ()) -> list[Provider]:
+    """One files provider for all inventory paths, one snapshot provider per file."""
+    providers: list[Provider] = []
+    if inventories:
+        providers.append(provider_class("files")(list(inventories)))  # type: ignore[call-arg]
+    providers += [provider_class("snapshot")(path) for path in snapshots]  # type: ignore[call-arg]
+    return providers
