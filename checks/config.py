@@ -115,15 +115,17 @@ def check_rules(config: Config, specs: Sequence[RuleSpec]) -> None:
     if config.doc is None:
         return
     by_id = {s.info.id: s for s in specs}
-    for section, ids in (("rules.disable", config.disabled_rules),
-                         ("rules.only", config.only_rules),
-                         ("severity", config.severity), ("params", config.params)):
-        for rid in sorted(ids):
-            if rid not in by_id:
-                path = tuple(section.split(".")) + ((rid,) if section in
-                                                    ("severity", "params") else ())
-                hint = suggest(rid, by_id)
-                raise ConfigError(f"unknown rule id '{rid}'{hint}", config.doc.location(path))
+    data = config.doc.data
+    named: list[tuple[str, tuple[str | int, ...]]] = []
+    for section in ("disable", "only"):
+        ids = data.get("rules", {}).get(section, [])
+        named += [(rid, ("rules", section, i)) for i, rid in enumerate(ids)]
+    for section in ("severity", "params"):
+        named += [(rid, (section, rid)) for rid in data.get(section, {})]
+    for rid, path in named:
+        if rid not in by_id:
+            raise ConfigError(f"unknown rule id '{rid}'{suggest(rid, by_id)}",
+                              config.doc.location(path))
     for rid, overrides in config.params.items():
         _check_params(config.doc, by_id[rid], overrides)
 

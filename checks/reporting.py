@@ -43,8 +43,7 @@ def write_reports(result: ScanResult, verdict: GateVerdict, formats: Sequence[st
             continue
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{REPORT_STEM}.{r.extension}"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            r.render(report, fh)
+        r.write_file(report, path)
         written.append(path)
         click.echo(f"wrote {display_path(path)}", err=True)
     return written

@@ -1,0 +1,89 @@
+"""Helpers every renderer shares: finding order, JSON-ready values, safe display text.
+
+All renderers list findings in the same order (:func:`ordered_findings`), turn evidence
+into plain JSON data the same way (:func:`jsonable`) and label resources the same way, so
+the console, JSON and CSV reports of one scan can be read side by side.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time
+from enum import Enum
+from typing import Any
+
+from mamori.checks.findings import Finding, Text
+from mamori.checks.model import Resource
+
+# C0 and C1 control characters, DEL, and the Unicode line/paragraph separators and
+# bidirectional overrides that can rearrange or hide text in a terminal.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def finding_sort_key(finding: Finding) -> tuple[int, str, str, str, str, str]:
+    """Order of findings in every report: priority, rule id, then resource identity."""
+    res = finding.resource
+    return (finding.priority, finding.rule.id, res.provider, res.account, res.id,
+            finding.fingerprint)
+
+
+def ordered_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings in report order (see :func:`finding_sort_key`)."""
+    return sorted(findings, key=finding_sort_key)
+
+
+def jsonable(value: Any) -> Any:
+    """Turn an evidence value into plain JSON data, deterministically.
+
+    Dates and datetimes become ISO 8601 strings, enums their value, tuples and sets
+    lists (sets sorted), mapping keys strings (sorted); non-finite floats become
+    strings, and anything else unknown its ``str()``.
+    """
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        items = ((str(k), jsonable(v)) for k, v in value.items())
+        return dict(sorted(items, key=lambda kv: kv[0]))
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((jsonable(v) for v in value), key=repr)
+    return str(value)
+
+
+def text_in(text: Text, lang: str) -> str:
+    """The text in ``lang`` (``en`` or ``ja``), falling back to English when empty."""
+    chosen = text.ja if lang == "ja" else text.en
+    return chosen or text.en
+
+
+def resource_label(resource: Resource) -> str:
+    """``type/name/id``, or ``type/id`` when the name is empty or the id itself."""
+    if resource.name and resource.name != resource.id:
+        return f"{resource.type}/{resource.name}/{resource.id}"
+    return f"{resource.type}/{resource.id}"
+
+
+def resource_location(resource: Resource) -> str:
+    """``provider/account/region`` with empty parts left out."""
+    parts = (resource.provider, resource.account, resource.region)
+    return "/".join(p for p in parts if p)
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control characters shown escaped, never interpreted.
+
+    A resource name with an ANSI escape sequence or a carriage return could otherwise
+    repaint or hide lines of the console report.
+    """
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

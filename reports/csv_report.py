@@ -1,0 +1,87 @@
+"""The CSV report: one row per finding, for auditors filtering in Excel.
+
+Comma-separated, UTF-8 with a byte-order mark (so Japanese Excel opens it without
+mojibake), ``\\r\\n`` line ends, a fixed and documented column order (:data:`COLUMNS`).
+Lists inside a cell are joined with ``;``. A cell that a spreadsheet would run as a
+formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading
+``'`` so it is shown as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import ClassVar, TextIO
+
+from mamori.checks.findings import Appi, Finding
+from mamori.checks.model import Framework
+from mamori.reports._common import jsonable, ordered_findings
+from mamori.reports.interface import Renderer, Report
+
+BOM = "\ufeff"
+
+#: The header row, in order. Never reorder or rename; only append.
+COLUMNS: tuple[str, ...] = (
+    "status", "severity", "priority", "rule_id", "title_en", "title_ja",
+    "primary_cause", "causes", "resource_type", "resource_id", "resource_name",
+    "provider", "account", "region", "source", "message", "evidence", "missing",
+    "appi_reportable", "appi_reasons", "iso27001_2022", "cis_v8", "nist_csf_2",
+    "appi_guideline", "remediation_en", "remediation_ja", "waiver_owner",
+    "waiver_expires", "fingerprint",
+)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would evaluate as a formula."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def appi_reportable(appi: Appi | None) -> str:
+    """``true``/``false``/``unknown``; empty when the resource holds no personal data."""
+    if appi is None:
+        return ""
+    if appi.reportable is None:
+        return "unknown"
+    return "true" if appi.reportable else "false"
+
+
+def _frameworks(finding: Finding) -> list[str]:
+    fw = finding.rule.frameworks
+    return [";".join(fw.get(f.value, ())) for f in Framework]
+
+
+def row(finding: Finding) -> list[str]:
+    """The cells of one finding, in :data:`COLUMNS` order, formula-safe."""
+    rule, res, appi, waiver = finding.rule, finding.resource, finding.appi, finding.waiver
+    evidence = json.dumps(jsonable(finding.evidence), ensure_ascii=False,
+                          separators=(",", ":"), allow_nan=False)
+    cells = [
+        finding.status.value, rule.severity.value, str(finding.priority), rule.id,
+        rule.title.en, rule.title.ja, rule.primary_cause.value,
+        ";".join(c.value for c in rule.causes), res.type, res.id, res.name,
+        res.provider, res.account, res.region, res.source, finding.message, evidence,
+        ";".join(finding.missing), appi_reportable(appi),
+        ";".join(appi.reasons) if appi else "", *_frameworks(finding),
+        rule.remediation.en, rule.remediation.ja,
+        waiver.owner if waiver else "", waiver.expires.isoformat() if waiver else "",
+        finding.fingerprint,
+    ]
+    return [neutralise(c) for c in cells]
+
+
+class CsvRenderer(Renderer):
+    """Writes one row per finding, in report order, after a BOM and the header."""
+
+    name: ClassVar[str] = "csv"
+    extension: ClassVar[str] = "csv"
+    newline: ClassVar[str | None] = ""
+
+    def render(self, report: Report, out: TextIO) -> None:
+        """Write BOM, header and rows; ``out`` must be opened with ``newline=""``."""
+        out.write(BOM)
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for finding in ordered_findings(report.result.findings):
+            writer.writerow(row(finding))
