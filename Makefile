@@ -45,7 +45,7 @@ dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]' -C editable_mode=strict
 
 bench: $(BIN)/python
-	$(BIN)/python benchmarks/engine_bench.py
+	$(BIN)/python -m benchmarks.engine_bench
 
 clean:
 	rm -rf $(VENV) dist build report mamori-report .mypy_cache .ruff_cache .pytest_cache

@@ -205,3 +205,7 @@ def schema(kind: str) -> None:
         from mamori.checks.reporting import report_schema_text
 
         click.echo(report_schema_text(), nl=False)
+
+
+if __name__ == "__main__":
+    main()

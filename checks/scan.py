@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from mamori.checks import __version__
 from mamori.checks.config import Config, check_rules
@@ -106,7 +106,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
                       rule_stats=engine.stats(), causes_selected=causes)
 
 
-class _Writer:
+class _Writer(Protocol):
     def write(self, item: Resource | CollectionError) -> None: ...
 
 

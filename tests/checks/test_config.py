@@ -10,7 +10,6 @@ from mamori.checks.errors import ConfigError
 from mamori.checks.model import Cause, Severity
 from mamori.checks.ruleset import load_rules
 from mamori.checks.scan import compile_rules, select_rules
-
 from tests.checks.conftest import WriteRule
 
 DORMANT = """\

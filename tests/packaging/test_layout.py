@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ MAPPED = {"checks": "mamori.checks", "ci": "mamori.ci", "providers": "mamori.pro
           "reports": "mamori.reports", "rules": "mamori.rules"}
 
 
-def pyproject() -> dict[str, object]:
+def pyproject() -> dict[str, Any]:
     with (ROOT / "pyproject.toml").open("rb") as fh:
         return tomllib.load(fh)
 
@@ -36,13 +37,13 @@ def dotted(folder: Path) -> str:
 
 
 def test_package_dir_mapping_matches_layout() -> None:
-    setuptools = pyproject()["tool"]["setuptools"]  # type: ignore[index]
-    assert setuptools["package-dir"] == {v: k for k, v in MAPPED.items()}  # type: ignore[index]
+    setuptools = pyproject()["tool"]["setuptools"]
+    assert setuptools["package-dir"] == {v: k for k, v in MAPPED.items()}
 
 
 @pytest.mark.parametrize("folder", python_dirs(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_package_is_listed_and_marked(folder: Path) -> None:
-    packages = pyproject()["tool"]["setuptools"]["packages"]  # type: ignore[index]
+    packages = pyproject()["tool"]["setuptools"]["packages"]
     assert dotted(folder) in packages, f"add {dotted(folder)!r} to [tool.setuptools] packages"
     assert (folder / "__init__.py").is_file()
     assert (folder / "py.typed").is_file()

@@ -1,0 +1,1 @@
+"""Benchmarks and their synthetic-data generators (run with python -m benchmarks.NAME)."""
