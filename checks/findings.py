@@ -72,6 +72,14 @@ class Finding:
     missing: tuple[str, ...] = ()
     appi: Appi | None = None
     waiver: Waiver | None = None
+    #: How the finding relates to a reference: for ``mamori plan`` "introduced", "fixed" or
+    #: "unchanged" (against the state before the change); with a history "new",
+    #: "persisting" or "resolved" (against the previous run). None: no reference.
+    change: str | None = None
+    #: When this fingerprint was first seen failing (from a history), if known.
+    first_seen: datetime | None = None
+    #: Accepted in a baseline file: reported, but kept out of the gate.
+    baselined: bool = False
 
     @property
     def priority(self) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from mamori.checks.findings import ScanResult
+from mamori.checks.findings import Finding, ScanResult
 from mamori.checks.model import Severity, Status
 
 
@@ -33,6 +33,16 @@ class GatePolicy:
 
     fail_on: Severity | None = Severity.LOW
     allow_incomplete: bool = False
+    #: Only findings whose ``change`` is in this set can fail the gate (e.g. {"introduced"}
+    #: for ``mamori plan``, {"new"} for ``--fail-on-new``). None: every finding counts.
+    only_changes: frozenset[str] | None = None
+
+
+def _gated(finding: Finding, policy: GatePolicy) -> bool:
+    """Whether a finding takes part in the gate: baselined ones and filtered changes don't."""
+    if finding.baselined:
+        return False
+    return policy.only_changes is None or finding.change in policy.only_changes
 
 
 @dataclass(frozen=True)
@@ -50,11 +60,12 @@ class GateVerdict:
 def decide(result: ScanResult, policy: GatePolicy) -> GateVerdict:
     """Apply the policy to the result."""
     failing = 0
+    gated = [f for f in result.findings if _gated(f, policy)]
     if policy.fail_on is not None:
         threshold = policy.fail_on
-        failing = sum(1 for f in result.findings
+        failing = sum(1 for f in gated
                       if f.status is Status.FAIL and f.rule.severity.at_least(threshold))
-    errors = sum(1 for f in result.findings if f.status is Status.ERROR)
+    errors = sum(1 for f in gated if f.status is Status.ERROR)
     collection = len(result.errors)
     if failing:
         assert policy.fail_on is not None

@@ -57,3 +57,21 @@ def test_fail_beats_incomplete() -> None:
     assert decide(r, GatePolicy(allow_incomplete=True)).exit_code is ExitCode.FAILED
     # a FAIL below the threshold plus an ERROR: still incomplete, never a pass
     assert decide(r, GatePolicy(fail_on=Severity.HIGH)).exit_code is ExitCode.INCOMPLETE
+
+
+def test_baselined_findings_stay_out_of_the_gate() -> None:
+    from dataclasses import replace
+
+    accepted = replace(finding(Status.FAIL, Severity.CRITICAL), baselined=True)
+    assert decide(result(accepted), GatePolicy()).exit_code is ExitCode.OK
+
+
+def test_only_changes_filters_the_gate() -> None:
+    from dataclasses import replace
+
+    old = replace(finding(Status.FAIL, Severity.HIGH), change="unchanged")
+    new = replace(finding(Status.FAIL, Severity.HIGH), change="introduced")
+    policy = GatePolicy(only_changes=frozenset({"introduced"}))
+    assert decide(result(old), policy).exit_code is ExitCode.OK
+    assert decide(result(old, new), policy).exit_code is ExitCode.FAILED
+    assert decide(result(old), GatePolicy()).exit_code is ExitCode.FAILED
