@@ -7,6 +7,7 @@ and ``mamori.ci.gate`` do.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -44,7 +45,39 @@ def main() -> None:
         sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands that live in other packages, imported only when used (``mamori --help`` and a
+# scan of on-prem files stay light). "name": "module:attribute".
+LAZY_COMMANDS: dict[str, str] = {
+    "plan": "mamori.checks.plan_cli:plan",
+    "baseline": "mamori.ci.commands:baseline",
+    "ci": "mamori.ci.commands:ci_group",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports the LAZY_COMMANDS modules on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Eager commands plus the lazy ones whose module is installed."""
+        lazy = [name for name in LAZY_COMMANDS if self.get_command(ctx, name) is not None]
+        return sorted({*super().list_commands(ctx), *lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Load a lazy command the first time it is asked for."""
+        if cmd_name not in LAZY_COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module_name, attr = LAZY_COMMANDS[cmd_name].split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            return None
+        command: click.Command = getattr(module, attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mamori")
 def cli() -> None:
     """mamori (守り): compliance-as-code checks against the seven causes of data leaks."""
