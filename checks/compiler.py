@@ -212,7 +212,8 @@ def _test(cond: Mapping[str, Any], op: str, path: KeyPath, env: CompileEnv,
     if op == EXISTS:
         if not isinstance(operand, bool):
             raise env.fail("'exists' expects true or false", op_path)
-        return Compiled(_exists(attr, getter, operand, secret), f"{attr} exists {operand}", reads)
+        return Compiled(_exists(attr, getter, operand, secret), f"{attr} exists {_show(operand)}",
+                        reads)
     operator = OPERATORS[op]
     errors = list(jsonschema.Draft202012Validator(operator.schema).iter_errors(operand))
     if errors:

@@ -1,0 +1,317 @@
+"""Turn values as written in an inventory into the typed values of the vocabulary.
+
+One function per ``Kind``. The same rules apply to YAML, JSON and CSV: a CSV cell is
+just text, and text is accepted for every kind (``yes``, ``2026/11/29``, ``22;8000-8080``).
+Empty text and null mean *unknown* and come back as None (the attribute stays absent),
+never as False or 0. Anything else that does not fit raises ``ValueProblem``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta, timezone
+from ipaddress import ip_network
+from typing import Any
+
+from mamori.checks.vocabulary import CUSTOM_PREFIX, Field, Kind
+from mamori.providers.files.located import line_of, plain, text_of
+from mamori.providers.files.naming import did_you_mean
+
+NEVER = "never"
+MISSING: Any = object()  # "no value to show" in a ValueProblem
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on", "はい", "有", "有り", "あり", "○", "◯"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "off", "いいえ", "無", "無し", "なし", "×", "✕"})
+ALL_PORTS = "* or all"
+PORT_MAX = 65535
+
+
+class ValueProblem(Exception):
+    """A value does not fit its kind. ``path`` continues the key (``[1].last_used``)."""
+
+    def __init__(self, message: str, got: Any = MISSING, path: str = "",
+                 line: int | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.got = got
+        self.path = path
+        self.line = line
+        self.hint = hint  # "; did you mean 'x'?", shown after the value
+
+    def inside(self, prefix: str, line: int | None) -> ValueProblem:
+        """The same problem seen from the enclosing list or object."""
+        return ValueProblem(self.message, self.got, prefix + self.path, self.line or line,
+                            self.hint)
+
+
+def is_empty(value: Any) -> bool:
+    """Null or blank text: the value is unknown."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def coerce(field: Field, value: Any, text: str | None = None) -> Any:
+    """The typed value of ``value`` for ``field``, or None when it is unknown.
+
+    ``text`` is the source text of a non-string scalar (YAML ``10.10``), used where the
+    field wants text.
+    """
+    if is_empty(value):
+        return None
+    return _COERCERS[field.kind](field, value, text)
+
+
+def _words(value: str) -> str:
+    """Fold full-width letters and digits (ＹＥＳ, ２０２６) and case for word matching."""
+    return unicodedata.normalize("NFKC", value).strip().casefold()
+
+
+def to_bool(field: Field, value: Any, text: str | None) -> bool:
+    """true/false, or a yes/no word in English or Japanese, or 1/0."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = _words(value)
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise ValueProblem("expected true or false (also yes/no, y/n, 1/0, はい/いいえ, 有/無)",
+                       value)
+
+
+_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
+
+
+def to_int(field: Field, value: Any, text: str | None) -> int:
+    """A whole number >= 0 (every documented int is a count or a duration)."""
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str):
+        digits = _words(value)
+        if _GROUPED.fullmatch(digits):  # Excel's 52,000
+            digits = digits.replace(",", "")
+        if digits.isascii() and digits.isdigit():
+            number = int(digits)
+    if number is None or number < 0:
+        raise ValueProblem("expected a whole number >= 0", value)
+    return number
+
+
+def to_str(field: Field, value: Any, text: str | None) -> str:
+    """Text as written (a YAML number keeps its digits: ``10.10`` stays ``10.10``)."""
+    if isinstance(value, str):
+        return value.strip()
+    if text is not None and not isinstance(value, dict | list):
+        return text.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise ValueProblem("expected text", value)
+
+
+def to_enum(field: Field, value: Any, text: str | None) -> str:
+    """One of the field's choices (case and ``-``/space vs ``_`` do not matter)."""
+    word = _words(to_str(field, value, text)).replace("-", "_").replace(" ", "_")
+    if word in field.choices:
+        return word
+    raise ValueProblem(f"expected one of {', '.join(field.choices)}", value,
+                       hint=did_you_mean(word, field.choices))
+
+
+_DATE = re.compile(
+    r"(?P<y>[0-9]{4})(?P<sep>[-/])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
+    r"(?:[T ](?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,](?P<f>[0-9]{1,6})[0-9]*)?)?"
+    r" *(?P<tz>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?",
+    re.IGNORECASE,
+)
+_JA_DATE = re.compile(r"(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日")
+DATE_EXPECTED = "expected a date like 2026-11-29 or 2026/11/29, or a datetime like " \
+                "2026-11-29T09:00:00+09:00"
+
+
+def to_date(field: Field, value: Any, text: str | None) -> date | str:
+    """A ``date``, an aware ``datetime`` (naive means UTC), or ``"never"`` where allowed."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueProblem(DATE_EXPECTED, value)
+    word = _words(value)
+    if word == NEVER:
+        if field.never:
+            return NEVER
+        raise ValueProblem("expected a date ('never' is not allowed for this attribute)", value)
+    try:
+        parsed = _parse_date(word)
+    except ValueError as exc:  # a well-formed but impossible date: 2026-02-30
+        raise ValueProblem(f"expected a real date ({exc})", value) from exc
+    if parsed is None:
+        raise ValueProblem(DATE_EXPECTED, value)
+    return parsed
+
+
+def _parse_date(word: str) -> date | None:
+    match = _DATE.fullmatch(word) or _JA_DATE.fullmatch(word)
+    if match is None:
+        return None
+    parts = match.groupdict()
+    day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+    if parts.get("H") is None:
+        return day
+    micro = int((parts["f"] or "0").ljust(6, "0"))
+    return datetime(day.year, day.month, day.day, int(parts["H"]), int(parts["M"]),
+                    int(parts["S"] or 0), micro, tzinfo=_zone(parts["tz"]))
+
+
+def _zone(text: str | None) -> timezone:
+    if text is None or text.upper() == "Z":
+        return UTC
+    digits = text[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+    return timezone(-offset if text[0] == "-" else offset)
+
+
+def _items(value: Any, text: str | None) -> Iterator[tuple[int, Any, str | None, int | None]]:
+    """The items of a list value: (index, item, source text, line).
+
+    Text is split on ``;`` (full-width ``；`` too); ``[]`` is an empty list (the only way
+    to say "known to be empty" in a CSV cell); a lone scalar is a list of one.
+    """
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if not is_empty(item):
+                yield index, item, text_of(value, index), line_of(value, index, 0) or None
+    elif isinstance(value, str):
+        if value.strip() == "[]":
+            return
+        parts = [part.strip() for part in re.split("[;；]", value)]
+        yield from ((i, part, None, None) for i, part in enumerate(parts) if part)
+    elif isinstance(value, dict):
+        raise ValueProblem("expected a list", value)
+    else:
+        yield 0, value, text, None
+
+
+def _each(value: Any, text: str | None, convert: Callable[[Any, str | None], Any]) -> list[Any]:
+    out = []
+    for index, item, item_text, line in _items(value, text):
+        try:
+            out.append(convert(item, item_text))
+        except ValueProblem as problem:
+            raise problem.inside(f"[{index}]", line) from None
+    return out
+
+
+def to_str_list(field: Field, value: Any, text: str | None) -> list[str]:
+    """A list of texts (``;``-separated in a cell)."""
+    return _each(value, text, lambda item, t: to_str(field, item, t))
+
+
+def _network(item: Any, text: str | None) -> str:
+    try:
+        return str(ip_network(str(item).strip(), strict=False))
+    except ValueError:
+        raise ValueProblem("expected an IP network like 10.0.0.0/8 or ::/0, or an address",
+                           item) from None
+
+
+def to_cidr_list(field: Field, value: Any, text: str | None) -> list[str]:
+    """Networks normalized by ``ipaddress`` (a bare address becomes /32 or /128)."""
+    return _each(value, text, _network)
+
+
+def _port(item: Any) -> int:
+    if isinstance(item, int) and not isinstance(item, bool) and 0 <= item <= PORT_MAX:
+        return item
+    if isinstance(item, str) and item.strip().isascii() and item.strip().isdigit():
+        return _port(int(item.strip()))
+    raise ValueProblem(f"expected a port 0-{PORT_MAX}, a range like 8000-8080, or {ALL_PORTS}",
+                       item)
+
+
+def _port_range(item: Any, text: str | None) -> list[int]:
+    if isinstance(item, list) and len(item) == 2:
+        low, high = _port(item[0]), _port(item[1])
+    elif isinstance(item, str) and _words(item) in ("*", "all"):
+        low, high = 0, PORT_MAX
+    elif isinstance(item, str) and "-" in item:
+        first, _, second = _words(item).partition("-")
+        low, high = _port(first), _port(second)
+    else:
+        low = high = _port(_words(item) if isinstance(item, str) else item)
+    if low > high:
+        raise ValueProblem("expected a range whose start is not above its end", item)
+    return [low, high]
+
+
+def to_port_ranges(field: Field, value: Any, text: str | None) -> list[list[int]]:
+    """A list of ``[from, to]`` (``22`` -> [22, 22]; ``*``/``all`` -> [0, 65535])."""
+    return _each(value, text, _port_range)
+
+
+def to_object_list(field: Field, value: Any, text: str | None) -> list[dict[str, Any]]:
+    """Objects checked field by field against ``field.item`` (JSON text in a cell)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueProblem(f"expected JSON text (a list of objects): {exc.msg} at "
+                               f"character {exc.pos + 1}", value) from None
+    if not isinstance(value, list):
+        raise ValueProblem("expected a list of objects", value)
+    out = []
+    for index, item in enumerate(value):
+        line = line_of(value, index, 0) or None
+        if not isinstance(item, dict):
+            raise ValueProblem("expected an object", item, f"[{index}]", line)
+        try:
+            out.append(_object(field.item, item))
+        except ValueProblem as problem:
+            raise problem.inside(f"[{index}]", line) from None
+    return out
+
+
+def _object(fields: Mapping[str, Field], item: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        line = line_of(item, key, 0) or None
+        if key.startswith(CUSTOM_PREFIX):
+            out[key] = plain(value)
+            continue
+        if key not in fields:
+            raise ValueProblem(f"unknown field{did_you_mean(key, fields)}", path=f".{key}",
+                               line=line)
+        try:
+            coerced = coerce(fields[key], value, text_of(item, key))
+        except ValueProblem as problem:
+            raise problem.inside(f".{key}", line) from None
+        if coerced is not None:
+            out[key] = coerced
+    return out
+
+
+def to_any(field: Field, value: Any, text: str | None) -> Any:
+    """Free-form (``raw``): kept as plain data."""
+    return plain(value)
+
+
+_COERCERS: dict[Kind, Callable[[Field, Any, str | None], Any]] = {
+    Kind.BOOL: to_bool,
+    Kind.INT: to_int,
+    Kind.STR: to_str,
+    Kind.DATE: to_date,
+    Kind.ENUM: to_enum,
+    Kind.STR_LIST: to_str_list,
+    Kind.CIDR_LIST: to_cidr_list,
+    Kind.PORT_RANGES: to_port_ranges,
+    Kind.OBJECT_LIST: to_object_list,
+    Kind.ANY: to_any,
+}
