@@ -253,7 +253,8 @@ def _getter(attr: str | None, at_root: bool) -> Callable[[Any], Any]:
     def get(obj: Any) -> Any:
         cur = obj.attributes if at_root else obj
         for part in parts:
-            if not isinstance(cur, Mapping):
+            # dict first: the abstract Mapping check is slow on the hot path
+            if type(cur) is not dict and not isinstance(cur, Mapping):
                 return _MISSING
             cur = cur.get(part)
             if cur is None:

@@ -68,11 +68,16 @@ def _number(v: Any) -> float | int | None:
 
 
 def _eq(operand: Any, _: CompileContext) -> Predicate:
+    if isinstance(operand, bool):
+        return lambda v: v is operand  # True and False are singletons; 1 is not True
+    if isinstance(operand, str):
+        return lambda v: v == operand
     return lambda v: same(v, operand)
 
 
-def _ne(operand: Any, _: CompileContext) -> Predicate:
-    return lambda v: not same(v, operand)
+def _ne(operand: Any, ctx: CompileContext) -> Predicate:
+    equal = _eq(operand, ctx)
+    return lambda v: not equal(v)
 
 
 def _in(operand: Any, _: CompileContext) -> Predicate:
