@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from mamori.checks import __version__
+from mamori.checks.cli_clouds import cloud_options, clouds_from_flags
 from mamori.checks.config import discover
 from mamori.checks.errors import MamoriError, UsageError
 from mamori.checks.model import Cause, Severity
@@ -128,10 +129,12 @@ def parse_as_of(text: str | None) -> datetime | None:
 @click.option("--save-inventory", type=click.Path(path_type=Path),
               help="Also save everything collected as a snapshot (JSON Lines).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@cloud_options
 def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path: Path | None,
          rule_paths: tuple[Path, ...], no_builtin_rules: bool, causes: tuple[str, ...],
          as_of: str | None, formats: str, out_dir: Path, lang: str, fail_on: str | None,
-         allow_incomplete: bool | None, save_inventory: Path | None, quiet: bool) -> None:
+         allow_incomplete: bool | None, save_inventory: Path | None, quiet: bool,
+         **cloud_flags: Any) -> None:
     """Collect inventories, evaluate the rules and write reports (exit 0/1/2/3)."""
     from mamori.checks.reporting import parse_formats, write_reports
     from mamori.providers.factory import build_providers
@@ -140,9 +143,11 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
     config = discover(config_path, Path.cwd())
     if no_builtin_rules:
         config = _replace(config, builtin_rules=False)
-    providers = build_providers(inventories=inventories, snapshots=snapshots)
+    clouds = clouds_from_flags(cloud_flags, None if quiet else _cloud_progress())
+    providers = build_providers(inventories=inventories, snapshots=snapshots, clouds=clouds)
     if not providers:
-        raise UsageError("nothing to scan: give --inventory PATH or --snapshot FILE")
+        raise UsageError("nothing to scan: give --inventory PATH, --snapshot FILE or a "
+                         "cloud (--aws ...)")
     request = ScanRequest(
         providers=providers, config=config, rule_paths=rule_paths,
         causes=frozenset(Cause(c) for c in causes) or None, as_of=parse_as_of(as_of),
@@ -158,6 +163,15 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
     verdict = decide(result, policy)
     write_reports(result, verdict, wanted, out_dir, lang)
     sys.exit(int(verdict.exit_code))
+
+
+def _cloud_progress() -> Callable[[str], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(message: str) -> None:
+        click.echo(f"\r\x1b[K{message[:100]}", err=True, nl=False)
+    return show
 
 
 def _replace(config: Any, **changes: Any) -> Any:

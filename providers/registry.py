@@ -18,6 +18,7 @@ ENTRY_POINT_GROUP = "mamori.providers"
 BUILTIN: dict[str, tuple[str, str, str | None]] = {
     "files": ("mamori.providers.files.provider", "FilesProvider", None),
     "snapshot": ("mamori.providers.snapshot", "SnapshotProvider", None),
+    "aws": ("mamori.providers.aws.provider", "AwsProvider", "aws"),
 }
 
 

@@ -1,0 +1,88 @@
+"""Small helpers shared by the AWS service modules: ARNs, tags, resources, batches.
+
+Tags also carry what AWS cannot know: ``mamori:data-classes`` (comma-separated
+``personal``, ``sensitive_personal``, ``payment``, ``confidential``) and
+``mamori:records`` (number of people whose data the resource holds) fill the
+envelope's ``data_classes`` and ``records``. Values that are not valid are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from mamori.checks.model import DataClass, Resource
+from mamori.providers.aws.errors import PROVIDER
+
+T = TypeVar("T")
+
+DATA_CLASSES_TAG = "mamori:data-classes"
+RECORDS_TAG = "mamori:records"
+
+
+def partition(region: str) -> str:
+    """The ARN partition of a region (``aws``, ``aws-cn``, ``aws-us-gov``)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def arn(service: str, region: str, account: str, resource: str) -> str:
+    """An ARN for a resource that AWS does not hand us one for."""
+    return f"arn:{partition(region)}:{service}:{region}:{account}:{resource}"
+
+
+def tag_map(tags: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
+    """AWS ``[{"Key": k, "Value": v}]`` tags as a dict."""
+    return {str(t.get("Key")): str(t.get("Value", "")) for t in tags or () if "Key" in t}
+
+
+def name_tag(tags: Mapping[str, str], default: str) -> str:
+    """The ``Name`` tag, else ``default``."""
+    return tags.get("Name") or default
+
+
+def _data_classes(tags: Mapping[str, str]) -> tuple[DataClass, ...]:
+    known = {d.value: d for d in DataClass}
+    values = (v.strip() for v in tags.get(DATA_CLASSES_TAG, "").split(","))
+    return tuple(dict.fromkeys(known[v] for v in values if v in known))
+
+
+def _records(tags: Mapping[str, str]) -> int | None:
+    value = tags.get(RECORDS_TAG, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def resource(type_: str, id_: str, *, name: str, account: str, region: str, source: str,
+             attributes: Mapping[str, Any], tags: Mapping[str, str] | None = None) -> Resource:
+    """A ``Resource`` of this provider; data classes and records come from tags."""
+    tags = dict(tags or {})
+    return Resource(type=type_, id=id_, provider=PROVIDER, name=name, account=account,
+                    region=region, tags=tags, data_classes=_data_classes(tags),
+                    records=_records(tags), source=source, attributes=attributes)
+
+
+def utc(value: Any) -> datetime | None:
+    """An aware UTC datetime from botocore's datetimes or ISO text; None otherwise."""
+    when: datetime
+    if isinstance(value, datetime):
+        when = value
+    elif isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def batches(items: list[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
