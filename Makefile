@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= report
 AS_OF  ?= 2026-11-29
 
-.PHONY: demo test lint typecheck unit dev wheel bench clean
+.PHONY: demo test browser lint typecheck unit dev wheel bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,17 @@ demo: $(BIN)/python
 	test $$rc -le 3 -a $$rc -ne 2
 
 ## test: build the wheel, install it with the test and dev tools, lint, type-check, run the suite
-test: wheel lint typecheck unit
+test: wheel browser lint typecheck unit
+
+## browser: headless Chromium for the HTML report test (Debian package; needs root,
+## otherwise that test skips and says why)
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the browser test"; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+	else echo "no chromium and not root: the HTML browser test will be skipped"; fi
 
 wheel: $(BIN)/python
 	rm -rf dist build

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
+from mamori.checks.errors import UsageError
+
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None] | None
 
@@ -27,10 +29,21 @@ _AWS_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--aws-endpoint-url",), {"help": "Endpoint override (tests, S3-compatible storage)."}),
 ]
 
+_GCP_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--gcp",), {"is_flag": True, "help": "Scan GCP with Application Default Credentials."}),
+    (("--project", "gcp_projects"),
+     {"multiple": True, "help": "GCP project id (repeatable; default: all visible)."}),
+    (("--gcp-internal-domain", "gcp_internal_domains"),
+     {"multiple": True, "help": "Your own domain besides the organisation's (repeatable)."}),
+    (("--gcp-endpoint", "gcp_endpoints"),
+     {"multiple": True, "metavar": "API=URL",
+      "help": "Endpoint override, e.g. storage=http://127.0.0.1:9023 (tests)."}),
+]
+
 
 def cloud_options(func: F) -> F:
     """Add every cloud provider's flags to a click command."""
-    for decls, attrs in reversed(_AWS_FLAGS):
+    for decls, attrs in reversed(_AWS_FLAGS + _GCP_FLAGS):
         func = click.option(*decls, **attrs)(func)
     return func
 
@@ -38,9 +51,10 @@ def cloud_options(func: F) -> F:
 def clouds_from_flags(flags: dict[str, Any], progress: Progress) -> list[tuple[str, Any]]:
     """(provider name, options) for each cloud the flags select."""
     clouds: list[tuple[str, Any]] = []
-    aws = _aws(flags, progress)
-    if aws is not None:
-        clouds.append(("aws", aws))
+    for name, build in (("aws", _aws), ("gcp", _gcp)):
+        options = build(flags, progress)
+        if options is not None:
+            clouds.append((name, options))
     return clouds
 
 
@@ -55,3 +69,21 @@ def _aws(flags: dict[str, Any], progress: Progress) -> Any:
                       external_id=flags["aws_external_id"],
                       regions=flags["aws_regions"] or None,
                       endpoint_url=flags["aws_endpoint_url"], progress=progress)
+
+
+def _gcp(flags: dict[str, Any], progress: Progress) -> Any:
+    if not (flags["gcp"] or flags["gcp_projects"] or flags["gcp_endpoints"]):
+        return None
+    from mamori.providers.gcp import GcpOptions
+
+    endpoints: dict[str, str] = {}
+    for item in flags["gcp_endpoints"]:
+        api, sep, url = item.partition("=")
+        if not sep or api not in GcpOptions.ENDPOINT_FIELDS:
+            known = ", ".join(GcpOptions.ENDPOINT_FIELDS)
+            raise UsageError(f"--gcp-endpoint: expected API=URL with API one of {known}, "
+                             f"got {item!r}")
+        endpoints[GcpOptions.ENDPOINT_FIELDS[api]] = url
+    return GcpOptions(projects=flags["gcp_projects"],
+                      internal_domains=flags["gcp_internal_domains"], progress=progress,
+                      **endpoints)

@@ -19,6 +19,7 @@ BUILTIN: dict[str, tuple[str, str, str | None]] = {
     "files": ("mamori.providers.files.provider", "FilesProvider", None),
     "snapshot": ("mamori.providers.snapshot", "SnapshotProvider", None),
     "aws": ("mamori.providers.aws.provider", "AwsProvider", "aws"),
+    "gcp": ("mamori.providers.gcp.provider", "GcpProvider", "gcp"),
 }
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
 from mamori.checks.findings import Finding, Text
-from mamori.checks.model import Resource
+from mamori.checks.model import Resource, Status
 
 # C0 and C1 control characters, DEL, and the Unicode line/paragraph separators and
 # bidirectional overrides that can rearrange or hide text in a terminal.
@@ -87,3 +88,27 @@ def printable(text: str) -> str:
     repaint or hide lines of the console report.
     """
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def short_hash(ruleset_hash: str) -> str:
+    """The first 12 hex digits of a rule-set hash such as ``sha256:3f2a…``."""
+    return ruleset_hash.split(":")[-1][:12]
+
+
+def rule_status_counts(findings: Iterable[Finding]) -> dict[str, Counter[Status]]:
+    """Findings per rule id, split by status."""
+    table: dict[str, Counter[Status]] = {}
+    for finding in findings:
+        table.setdefault(finding.rule.id, Counter())[finding.status] += 1
+    return table
+
+
+def failures_by_provider(findings: Iterable[Finding]) -> dict[str, int]:
+    """FAIL findings per provider, most first (ties by name)."""
+    counts = Counter(f.resource.provider for f in findings if f.status is Status.FAIL)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def has_changes(findings: Iterable[Finding]) -> bool:
+    """True when any finding carries a ``change`` (a plan or a history was compared)."""
+    return any(f.change is not None for f in findings)

@@ -27,7 +27,8 @@ COLUMNS: tuple[str, ...] = (
     "provider", "account", "region", "source", "message", "evidence", "missing",
     "appi_reportable", "appi_reasons", "iso27001_2022", "cis_v8", "nist_csf_2",
     "appi_guideline", "remediation_en", "remediation_ja", "waiver_owner",
-    "waiver_expires", "fingerprint",
+    "waiver_expires", "fingerprint", "waiver_ticket", "waiver_reason", "change",
+    "first_seen", "baselined",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -66,7 +67,10 @@ def row(finding: Finding) -> list[str]:
         ";".join(appi.reasons) if appi else "", *_frameworks(finding),
         rule.remediation.en, rule.remediation.ja,
         waiver.owner if waiver else "", waiver.expires.isoformat() if waiver else "",
-        finding.fingerprint,
+        finding.fingerprint, waiver.ticket if waiver else "", waiver.reason if waiver else "",
+        finding.change or "",
+        finding.first_seen.isoformat() if finding.first_seen else "",
+        "true" if finding.baselined else "false",
     ]
     return [neutralise(c) for c in cells]
 

@@ -8,6 +8,7 @@ no inventory (physical) and one that is only partly covered (insider).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
@@ -157,6 +158,34 @@ def build_result(findings: list[Finding] | None = None) -> ScanResult:
 def build_report(lang: str = "en", findings: list[Finding] | None = None) -> Report:
     result = build_result(findings)
     return Report(result, decide(result, GatePolicy(fail_on=Severity.HIGH)), lang)
+
+
+# How some findings of build_findings() relate to a reference (resource id -> change,
+# first_seen). Plan and history words are mixed on purpose: renderers show both kinds.
+CHANGES: dict[str, tuple[str, datetime | None]] = {
+    "bkt-exports": ("introduced", None),
+    "db-1": ("persisting", datetime(2026, 2, 1, tzinfo=JST)),
+    "i-0batch": ("new", None),
+    "pc-07": ("unchanged", None),
+}
+
+
+def build_changed_report(lang: str = "en") -> Report:
+    """The same scan with ``change``/``first_seen`` set on some findings and one baselined."""
+    findings = []
+    for f in build_findings():
+        change: str | None = None
+        first: datetime | None = None
+        if f.resource.id in CHANGES:
+            change, first = CHANGES[f.resource.id]
+        findings.append(dataclasses.replace(f, change=change, first_seen=first,
+                                            baselined=f.resource.id == "pc-07"))
+    return build_report(lang, findings)
+
+
+@pytest.fixture
+def changed_report() -> Report:
+    return build_changed_report("en")
 
 
 @pytest.fixture

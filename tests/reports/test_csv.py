@@ -19,7 +19,7 @@ HEADER = ("status,severity,priority,rule_id,title_en,title_ja,primary_cause,caus
           "resource_type,resource_id,resource_name,provider,account,region,source,message,"
           "evidence,missing,appi_reportable,appi_reasons,iso27001_2022,cis_v8,nist_csf_2,"
           "appi_guideline,remediation_en,remediation_ja,waiver_owner,waiver_expires,"
-          "fingerprint")
+          "fingerprint,waiver_ticket,waiver_reason,change,first_seen,baselined")
 
 
 def render_bytes(report: Report) -> bytes:
@@ -106,3 +106,14 @@ def test_write_file_keeps_crlf_and_bom(report: Report, tmp_path: Path) -> None:
     target = tmp_path / "report.csv"
     CsvRenderer().write_file(report, target)
     assert target.read_bytes() == render_bytes(report)
+
+
+def test_history_and_waiver_columns(changed_report: Report) -> None:
+    by_id = {r["resource_id"]: r for r in rows(changed_report)}
+    assert by_id["bkt-exports"]["change"] == "introduced"
+    assert by_id["db-1"]["change"] == "persisting"
+    assert by_id["db-1"]["first_seen"] == "2026-02-01T00:00:00+09:00"
+    assert by_id["u-tanaka"]["change"] == "" and by_id["u-tanaka"]["first_seen"] == ""
+    assert by_id["pc-07"]["baselined"] == "true" and by_id["db-1"]["baselined"] == "false"
+    assert by_id["bkt-archive"]["waiver_ticket"] == "SEC-123"
+    assert by_id["bkt-archive"]["waiver_reason"] == "public website assets"

@@ -1,0 +1,159 @@
+"""The Markdown summary: a compact report for CI job summaries and pull-request comments.
+
+Verdict first, then the run in one line, the seven causes as a table (saying which were
+not checked and why), the top failures by priority (rule, title, resource, message, and
+the ``change`` column when a plan or a history was compared), counts, and the collection
+errors. Long lists are cut at ``top`` rows and counted, so the text stays well under
+GitHub's limits (65,536 characters for a comment).
+
+Data never becomes markup: :func:`md_cell` escapes what GitHub Markdown would interpret
+(``|`` would split a table cell, ``<`` start HTML, backticks code, ``[`` links, ``@``
+mention someone, ``*``/``_``/``~`` emphasis, a bare ``http://`` address a link) and joins
+lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar, TextIO
+
+from mamori.checks.errors import UsageError
+from mamori.checks.findings import Finding
+from mamori.checks.model import Status
+from mamori.checks.summary import CauseCoverage, coverage, status_counts
+from mamori.reports._common import (
+    has_changes,
+    ordered_findings,
+    printable,
+    resource_label,
+    short_hash,
+    text_in,
+)
+from mamori.reports._i18n import not_checked_reason, t
+from mamori.reports.interface import Renderer, Report
+
+DEFAULT_TOP = 10
+_STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.WAIVED)
+_ICONS = {0: "✅", 1: "❌", 2: "⛔", 3: "⚠️"}
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", "|": "\\|"}
+_BACKSLASHED = re.compile(r"([\\`*_\[\]~#!])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def md_cell(text: str) -> str:
+    """``text`` as literal Markdown on one line: nothing in it is taken as markup."""
+    text = printable(_LINE_BREAKS.sub(" ", text))
+    text = _BACKSLASHED.sub(r"\\\1", text)
+    text = "".join(_ESCAPES.get(c, c) for c in text)
+    # GitHub turns bare addresses into links; an entity keeps the text but not the link.
+    return text.replace("://", ":&#47;&#47;").replace("www.", "www&#46;")
+
+
+def _cause_row(cov: CauseCoverage, lang: str) -> str:
+    label = md_cell(cov.cause.label_ja if lang == "ja" else cov.cause.label_en)
+    if not cov.checked:
+        why = md_cell(not_checked_reason(cov, lang))
+        return (f"| {label} | {cov.rules} | {cov.resources} | – | – | – | – | "
+                f"**{t('not_checked', lang)}**: {why} |")
+    counts = " | ".join(str(cov.counts[s]) for s in _STATUSES)
+    rate = "–" if cov.pass_rate is None else f"{cov.pass_rate * 100:.1f}%"
+    return f"| {label} | {cov.rules} | {cov.resources} | {counts} | {rate} |"
+
+
+def causes_table(report: Report) -> list[str]:
+    """The seven causes, in their fixed order."""
+    lang = report.lang
+    head = (f"| {t('cause', lang)} | {t('rules', lang)} | {t('resources_checked', lang)} | "
+            f"PASS | FAIL | ERROR | WAIVED | {t('pass_rate', lang)} |")
+    return [head, "|---|--:|--:|--:|--:|--:|--:|---|",
+            *(_cause_row(c, lang) for c in coverage(report.result))]
+
+
+def _failure_row(finding: Finding, lang: str, changes: bool) -> str:
+    cells = [f"P{finding.priority}", md_cell(finding.rule.id),
+             md_cell(text_in(finding.rule.title, lang)),
+             md_cell(resource_label(finding.resource)), md_cell(finding.message)]
+    if changes:
+        cells.append(md_cell(t(f"change_{finding.change}", lang)) if finding.change else "")
+    return "| " + " | ".join(cells) + " |"
+
+
+def top_failures(report: Report, top: int) -> list[str]:
+    """The ``top`` most urgent FAIL findings (report order), with how many are left out."""
+    lang = report.lang
+    failed = [f for f in ordered_findings(report.result.findings) if f.status is Status.FAIL]
+    if not failed:
+        return []
+    changes = has_changes(failed)
+    shown = failed[:top]
+    count = t("top_shown", lang, shown=len(shown), total=len(failed))
+    heading = f"### {t('top_failures', lang)} ({count})"
+    cols = [t("priority", lang), t("rule", lang), t("title_col", lang), t("resource", lang),
+            t("message", lang)] + ([t("change", lang)] if changes else [])
+    lines = [heading, "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += [_failure_row(f, lang, changes) for f in shown]
+    if len(failed) > len(shown):
+        lines += ["", t("more_in_reports", lang)]
+    return lines
+
+
+def collection_errors(report: Report, top: int) -> list[str]:
+    """Collection errors, at most ``top`` listed."""
+    errors = report.result.errors
+    if not errors:
+        return []
+    lines = [f"### {t('collection', report.lang)} ({len(errors)})", ""]
+    lines += [f"- {md_cell(e.provider)} · {md_cell(e.operation)} · {md_cell(e.scope)} · "
+              f"{md_cell(e.code)}: {md_cell(e.message)}" for e in errors[:top]]
+    if len(errors) > top:
+        lines.append(f"- … +{len(errors) - top}")
+    return lines
+
+
+def head(report: Report) -> list[str]:
+    """Title with the verdict, the gate's reason and the run in one line."""
+    lang, run, verdict = report.lang, report.result.run, report.verdict
+    code = int(verdict.exit_code)
+    facts = " · ".join([
+        f"{t('as_of', lang)} {run.as_of.isoformat()}",
+        f"{t('providers', lang)}: {md_cell(', '.join(run.providers)) or t('none', lang)}",
+        f"{t('accounts', lang)}: {md_cell(', '.join(run.accounts)) or t('none', lang)}",
+        f"{t('resources', lang)} {run.resources}",
+        f"mamori {md_cell(run.tool_version)}",
+        f"{t('ruleset', lang)} `{short_hash(run.ruleset_hash)}`"])
+    title = t("verdict", lang, code=code, reason=md_cell(verdict.reason))
+    return [f"## {_ICONS.get(code, '')} mamori — {title}", "", facts]
+
+
+def counts_line(report: Report) -> str:
+    """Findings per status and the number of collection errors."""
+    counts = status_counts(report.result)
+    parts = [f"{s.value} {counts[s]}" for s in _STATUSES]
+    parts.append(f"{t('collection_count', report.lang)} {len(report.result.errors)}")
+    return f"**{t('counts', report.lang)}:** " + " · ".join(parts)
+
+
+class MarkdownRenderer(Renderer):
+    """Writes the Markdown summary; ``top`` caps the failures and errors listed."""
+
+    name: ClassVar[str] = "markdown"
+    extension: ClassVar[str] = "md"
+
+    def __init__(self, top: int = DEFAULT_TOP) -> None:
+        if top < 1:
+            raise UsageError(f"top must be at least 1, not {top}")
+        self.top = top
+
+    def sections(self, report: Report) -> Iterator[list[str]]:
+        """The summary's blocks, in order."""
+        yield head(report)
+        yield [counts_line(report)]
+        yield causes_table(report)
+        yield top_failures(report, self.top)
+        yield collection_errors(report, self.top)
+
+    def render(self, report: Report, out: TextIO) -> None:
+        """Write the blocks separated by blank lines."""
+        blocks = [b for b in self.sections(report) if b]
+        out.write("\n\n".join("\n".join(b) for b in blocks) + "\n")
