@@ -1,0 +1,112 @@
+"""A bounded thread pool that streams what its tasks yield, in completion order.
+
+A task is a named generator of resources, collection errors and further tasks (the
+bucket listing of a project hands out per-bucket batches, for example). Further tasks
+go to the same pool without any worker waiting on another, so the pool cannot
+deadlock. The caller consumes one stream; if it stops early, the workers stop at
+their next item.
+
+A bug in a task (an exception that is not a Google failure, which the collectors
+already turned into records) does not abort the scan: it becomes a
+``CollectionError`` with code ``InternalError`` for the task's resource types, so
+those findings are ERROR, never PASS.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from mamori.checks.model import CollectionError, Resource
+from mamori.providers.gcp.errors import scrub
+from mamori.providers.gcp.values import PROVIDER
+from mamori.providers.interface import Collected
+
+_QUEUE_SIZE = 10_000  # bounds memory when the consumer is slower than the workers
+_PUT_POLL = 0.1  # seconds between checks for an abandoned stream
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of concurrent work: ``run()`` yields resources, errors and tasks."""
+
+    label: str
+    run: Callable[[], Iterator[Resource | CollectionError | Task]]
+    resource_types: tuple[str, ...] = ()
+    project: str = ""
+
+
+@dataclass(frozen=True)
+class _Done:
+    task: Task
+    resources: int
+    errors: int
+
+
+Item = Resource | CollectionError | Task | _Done
+
+
+def run_tasks(tasks: Iterable[Task], max_workers: int,
+              progress: Callable[[str], None] | None = None) -> Iterator[Collected]:
+    """Run ``tasks`` (and the tasks they hand out) on ``max_workers`` threads."""
+    results: queue.Queue[Item] = queue.Queue(_QUEUE_SIZE)
+    stop = threading.Event()
+
+    def put(item: Item) -> None:
+        while not stop.is_set():
+            try:
+                results.put(item, timeout=_PUT_POLL)
+                return
+            except queue.Full:
+                continue
+
+    def work(task: Task) -> None:
+        resources = errors = 0
+        try:
+            for item in task.run():
+                if stop.is_set():
+                    return
+                resources += isinstance(item, Resource)
+                errors += isinstance(item, CollectionError)
+                put(item)
+        except Exception as exc:  # a bug: keep the scan going, fail closed
+            errors += 1
+            put(internal_error(task, exc))
+        put(_Done(task, resources, errors))
+
+    pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="mamori-gcp")
+    pending = 0
+    try:
+        for task in tasks:
+            pool.submit(work, task)
+            pending += 1
+        while pending:
+            item = results.get()
+            if isinstance(item, Task):
+                pool.submit(work, item)
+                pending += 1
+            elif isinstance(item, _Done):
+                pending -= 1
+                if progress is not None:
+                    progress(_progress_line(item))
+            else:
+                yield item
+    finally:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _progress_line(done: _Done) -> str:
+    line = f"gcp: {done.task.label}: {done.resources} resources"
+    return line + (f", {done.errors} errors" if done.errors else "")
+
+
+def internal_error(task: Task, exc: Exception) -> CollectionError:
+    """The record of a bug in ``task``: its resource types become ERROR."""
+    return CollectionError(
+        provider=PROVIDER, operation=task.label, scope=task.label, code="InternalError",
+        message=scrub(f"{type(exc).__name__}: {exc}"), resource_types=task.resource_types,
+        account=task.project)

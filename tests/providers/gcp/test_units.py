@@ -1,0 +1,157 @@
+"""Pure parts of the GCP provider: values, principals, errors, options, lazy imports."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from mamori.checks.errors import ProviderError
+from mamori.checks.model import DataClass
+from mamori.providers.gcp import GcpOptions, GcpProvider
+from mamori.providers.gcp.compute import firewall_resources
+from mamori.providers.gcp.errors import api_error_from_json, error_code, safe_message, scrub
+from mamori.providers.gcp.principals import parse
+from mamori.providers.gcp.values import (
+    covers_everything,
+    make_resource,
+    normalize_cidr,
+    parse_ports,
+    parse_time,
+)
+from mamori.providers.interface import Provider
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2024-01-02T03:04:05Z", datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    ("2024-01-02T03:04:05.123456789Z", datetime(2024, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)),
+    ("2024-01-02T12:04:05+09:00", datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    ("2024-01-02", None), ("yesterday", None), (None, None), (17, None),
+])
+def test_parse_time(text: object, expected: datetime | None) -> None:
+    assert parse_time(text) == expected
+
+
+def test_parse_time_is_aware() -> None:
+    when = parse_time("2024-01-02T12:04:05-05:30")
+    assert when is not None and when.utcoffset() == timedelta(0)
+    assert when == datetime(2024, 1, 2, 12, 4, 5, tzinfo=timezone(-timedelta(hours=5.5)))
+
+
+def test_ports_and_cidrs() -> None:
+    assert parse_ports(["22", "20-30", 443]) == [[22, 22], [20, 30], [443, 443]]
+    assert parse_ports(["22-"]) is None and parse_ports(["70000"]) is None
+    assert parse_ports(["30-20"]) is None and parse_ports(["ssh"]) is None
+    assert normalize_cidr("10.1.2.3/8") == "10.0.0.0/8"
+    assert normalize_cidr("2001:db8::1") == "2001:db8::1/128"
+    assert normalize_cidr("not-a-cidr") == "not-a-cidr"
+    assert covers_everything("0.0.0.0/0") and covers_everything("::/0")
+    assert not covers_everything("0.0.0.0/1") and not covers_everything("junk")
+
+
+def test_malformed_ports_leave_ports_absent() -> None:
+    [rule] = firewall_resources("p-123456", {
+        "name": "odd", "sourceRanges": ["0.0.0.0/0"],
+        "allowed": [{"IPProtocol": "tcp", "ports": ["22", "http"]}]})
+    assert "ports" not in rule.attributes
+    assert rule.id == "https://www.googleapis.com/compute/v1/projects/p-123456/global/" \
+                      "firewalls/odd"
+
+
+def test_principals() -> None:
+    agent = parse("serviceAccount:service-4242@gcp-sa-pubsub.iam.gserviceaccount.com")
+    assert agent.service_agent and agent.home_project == "gcp-sa-pubsub"
+    assert parse("serviceAccount:4242@cloudservices.gserviceaccount.com").service_agent
+    own = parse("serviceAccount:ci@acme-prod.iam.gserviceaccount.com")
+    assert not own.service_agent and own.home_project == "acme-prod"
+    assert parse("serviceAccount:acme-prod@appspot.gserviceaccount.com").home_project == \
+        "acme-prod"
+    deleted = parse("deleted:user:old@acme.example?uid=123")
+    assert (deleted.kind, deleted.email) == ("deleted", "old@acme.example")
+    assert parse("domain:Acme.Example").domain == "acme.example"
+    assert parse("allUsers").kind == "allUsers"
+    assert parse("principalSet://iam.googleapis.com/x").kind == "principalSet"
+
+
+def test_resources_from_labels() -> None:
+    resource = make_resource("bucket", "b", name="b", project="p", region="us", source="s",
+                             attributes={}, tags={"mamori-data-classes":
+                                                  "sensitive_personal-bogus-payment",
+                                                  "mamori-records": "1500"})
+    assert resource.data_classes == (DataClass.SENSITIVE_PERSONAL, DataClass.PAYMENT)
+    assert resource.records == 1500
+    assert resource.provider == "gcp"
+
+
+def test_error_codes_and_scrubbing() -> None:
+    api: Any = importlib.import_module("google.api_core.exceptions")
+    assert error_code(api.Forbidden("no")) == "PERMISSION_DENIED"
+    assert error_code(api.NotFound("no")) == "NOT_FOUND"
+    assert error_code(api.TooManyRequests("slow down")) == "RESOURCE_EXHAUSTED"
+    err = api_error_from_json(403, {"error": {"code": 403, "message": "API disabled",
+                                              "status": "PERMISSION_DENIED", "details": [
+        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED"}]}},
+        "HTTP 403")
+    assert (err.code, err.message) == ("SERVICE_DISABLED", "API disabled")
+    assert api_error_from_json(403, {"error": {"code": 403, "message": "x"}}, "").code == \
+        "PERMISSION_DENIED"
+    assert api_error_from_json(418, "teapot", "HTTP 418").code == "418"
+    text = scrub("token ya29.a0AfH6SMB-xyz Authorization: Bearer abc.def "
+                 "-----BEGIN PRIVATE KEY-----MIIEv-----END PRIVATE KEY----- " + "A" * 60)
+    assert "ya29" not in text and "abc.def" not in text and "MIIEv" not in text
+    assert "A" * 40 not in text
+    assert len(safe_message(ValueError("x" * 1000))) <= 300
+
+
+def test_options_validation() -> None:
+    as_lists: dict[str, Any] = {"projects": ["acme-prod", "acme-prod", "example.com:legacy-1"],
+                                "services": ["iam"], "internal_domains": ["@Acme.Example"]}
+    opts = GcpOptions(**as_lists)  # lists are accepted and stored as tuples
+    assert opts.projects == ("acme-prod", "example.com:legacy-1")
+    assert opts.internal_domains == ("acme.example",)
+    assert opts.wants("iam") and not opts.wants("sql")
+    for bad in ({"projects": ("Bad_Project",)}, {"services": ("s3",)}, {"services": ()},
+                {"iam_endpoint": "ftp://x"}, {"max_workers": 0},
+                {"internal_domains": ("not a domain",)}):
+        with pytest.raises(ProviderError):
+            GcpOptions(**bad)
+
+
+def test_endpoints() -> None:
+    opts = GcpOptions(compute_endpoint="http://127.0.0.1:1/c")
+    endpoints = opts.endpoints()
+    assert endpoints["compute"] == "http://127.0.0.1:1/c"
+    assert endpoints["iam"] == "https://iam.googleapis.com"
+    assert set(endpoints) | {"storage"} == set(GcpOptions.ENDPOINT_FIELDS)
+
+
+def test_provider_contract() -> None:
+    assert issubclass(GcpProvider, Provider) and GcpProvider.name == "gcp"
+    assert GcpProvider(GcpOptions(projects=("acme-prod",))).describe() == \
+        "gcp (projects acme-prod)"
+    assert GcpProvider().describe() == "gcp (all listable projects)"
+    assert "credentials" not in repr(GcpOptions(credentials=object()))
+
+
+def test_missing_extra_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name == "google.cloud.storage" else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with pytest.raises(ProviderError, match=r"pip install 'mamori\[gcp\]'"):
+        GcpProvider()
+
+
+def test_importing_the_package_imports_no_google_sdk() -> None:
+    code = ("import sys, mamori.providers.gcp, mamori.providers.gcp.provider; "
+            "print([m for m in sys.modules if m.startswith(('google', 'requests'))])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
