@@ -114,6 +114,9 @@ def finding_entry(finding: Finding) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "appi": None if finding.appi is None else finding.appi.to_dict(),
         "waiver": None if finding.waiver is None else finding.waiver.to_dict(),
+        "change": finding.change,
+        "first_seen": None if finding.first_seen is None else finding.first_seen.isoformat(),
+        "baselined": finding.baselined,
     }
 
 
