@@ -52,6 +52,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "plan": "mamori.checks.plan_cli:plan",
     "baseline": "mamori.ci.commands:baseline",
     "ci": "mamori.ci.commands:ci_group",
+    "inventory": "mamori.ci.commands:inventory_group",
 }
 
 
@@ -128,18 +129,25 @@ def parse_as_of(text: str | None) -> datetime | None:
               help="Exit 0 instead of 3 when findings are ERROR or collection failed.")
 @click.option("--save-inventory", type=click.Path(path_type=Path),
               help="Also save everything collected as a snapshot (JSON Lines).")
+@click.option("--waivers", "waivers_path", type=click.Path(path_type=Path),
+              help="Waivers file: covered FAILs show as WAIVED until they expire.")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path),
+              help="Baseline file (mamori baseline create): its FAILs are reported, not gated.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @cloud_options
 def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path: Path | None,
          rule_paths: tuple[Path, ...], no_builtin_rules: bool, causes: tuple[str, ...],
          as_of: str | None, formats: str, out_dir: Path, lang: str, fail_on: str | None,
-         allow_incomplete: bool | None, save_inventory: Path | None, quiet: bool,
+         allow_incomplete: bool | None, save_inventory: Path | None,
+         waivers_path: Path | None, baseline_path: Path | None, quiet: bool,
          **cloud_flags: Any) -> None:
     """Collect inventories, evaluate the rules and write reports (exit 0/1/2/3)."""
     from mamori.checks.reporting import parse_formats, write_reports
+    from mamori.ci.scan_options import load_gate_inputs
     from mamori.providers.factory import build_providers
 
     wanted = parse_formats(formats)
+    gate_inputs = load_gate_inputs(waivers_path, baseline_path)  # bad file: exit 2 before scan
     config = discover(config_path, Path.cwd())
     if no_builtin_rules:
         config = _replace(config, builtin_rules=False)
@@ -154,6 +162,9 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
         save_inventory=save_inventory, progress=None if quiet else _progress(),
     )
     result = run_scan(request)
+    result, notes = gate_inputs.apply(result, result.run.as_of)
+    for note in notes:
+        click.echo(f"mamori: {note}", err=True)
     threshold = fail_on or config.fail_on or Severity.LOW.value
     policy = GatePolicy(
         fail_on=None if threshold == "none" else Severity(threshold),

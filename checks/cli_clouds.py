@@ -76,7 +76,7 @@ def _gcp(flags: dict[str, Any], progress: Progress) -> Any:
         return None
     from mamori.providers.gcp import GcpOptions
 
-    endpoints: dict[str, str] = {}
+    endpoints: dict[str, Any] = {}
     for item in flags["gcp_endpoints"]:
         api, sep, url = item.partition("=")
         if not sep or api not in GcpOptions.ENDPOINT_FIELDS:

@@ -113,6 +113,28 @@ class RunInfo:
 
 
 @dataclass(frozen=True)
+class GateNote:
+    """Something about the gate's input files that reports list, never gating.
+
+    ``kind`` is one of NOTE_KINDS; ``source`` says where (``waivers.yaml:12``);
+    ``data`` is the JSON-ready waiver or baseline entry.
+    """
+
+    kind: str
+    source: str
+    message: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for reports."""
+        return {"kind": self.kind, "source": self.source, "message": self.message,
+                "data": dict(self.data)}
+
+
+@dataclass(frozen=True)
 class ScanResult:
     """Everything a scan produced. Renderers read it; the gate decides the exit code."""
 
@@ -122,3 +144,5 @@ class ScanResult:
     errors: Sequence[CollectionError]
     rule_stats: Mapping[str, RuleStats]
     causes_selected: tuple[Cause, ...] = tuple(Cause)
+    #: Expired or unused waivers and stale baseline entries: listed, never gating.
+    gate_notes: Sequence[GateNote] = ()

@@ -74,7 +74,11 @@ def _build(loader: _Loader, node: yaml.Node, path: KeyPath, doc: Document,
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), doc, error) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # e.g. an impossible date such as 2026-02-30
+        raise error(f"invalid value: {exc}",
+                    Location(doc.file, node.start_mark.line + 1, format_path(path))) from exc
 
 
 def parse_documents(text: str, file: str, error: type[InputError]) -> Iterator[Document]:

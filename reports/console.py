@@ -109,6 +109,10 @@ def _finding_lines(finding: Finding, lang: str) -> list[str]:
     lines.append(f"{_INDENT}→ {finding.message}")
     if finding.waiver is not None:
         lines.append(f"{_INDENT}~ {waiver_note(finding.waiver, lang)}")
+    if finding.baselined:
+        lines.append(f"{_INDENT}= {t('baselined', lang)}")
+    if finding.change is not None:
+        lines.append(f"{_INDENT}Δ {t('change', lang)}: {finding.change}")
     tag = appi_tag(finding.appi, lang)
     if tag:
         lines.append(f"{_INDENT}! {tag}")
@@ -174,6 +178,15 @@ def collection_errors(report: Report) -> Iterator[str]:
             yield f"{_INDENT}{t('types', lang)}: {', '.join(err.resource_types)}"
 
 
+def gate_notes(report: Report) -> Iterator[str]:
+    """Expired or unused waivers and stale baseline entries (only when there are any)."""
+    notes = report.result.gate_notes
+    yield f"{t('gate_notes', report.lang)} ({len(notes)})"
+    yield ""
+    for note in notes:
+        yield f"  {note.kind} · {note.source}: {note.message}"
+
+
 def verdict(report: Report) -> list[str]:
     """The gate's decision, as given (renderers never decide exit codes)."""
     lang, v = report.lang, report.verdict
@@ -204,6 +217,8 @@ class ConsoleRenderer(Renderer):
         yield listed(findings, Status.WAIVED, cap, lang)
         yield listed(findings, Status.ERROR, cap, lang)
         yield collection_errors(report)
+        if report.result.gate_notes:
+            yield gate_notes(report)
         yield verdict(report)
 
     def render(self, report: Report, out: TextIO) -> None:

@@ -164,5 +164,7 @@ class JsonRenderer(Renderer):
         findings = ordered_findings(report.result.findings)
         _write_array(out, "findings", (finding_entry(f) for f in findings), last=False)
         errors = (e.to_dict() for e in report.result.errors)
-        _write_array(out, "errors", errors, last=True)
+        _write_array(out, "errors", errors, last=False)
+        notes = (n.to_dict() for n in report.result.gate_notes)
+        _write_array(out, "gate_notes", notes, last=True)
         out.write("}\n")

@@ -111,3 +111,9 @@ def test_yaml_syntax_error_has_line(write_rule: WriteRule) -> None:
 def test_missing_rule_folder(tmp_path: Path) -> None:
     err = error_of(tmp_path / "nope")
     assert "no such rule file" in err.message
+
+
+def test_impossible_date_is_located(write_rule: WriteRule) -> None:
+    err = error_of(write_rule("assert: {attr: created, eq: 2026-02-30}\n"))
+    assert "invalid value" in err.message
+    assert err.location is not None and err.location.line == 7

@@ -69,7 +69,7 @@ def test_output_is_exactly_the_indented_dump_of_itself(report: Report) -> None:
 def test_top_level_keys_and_run_facts(report: Report) -> None:
     doc = document(report)
     assert list(doc) == ["schema_version", "tool", "run", "summary", "coverage", "rules",
-                         "findings", "errors"]
+                         "findings", "errors", "gate_notes"]
     assert doc["tool"] == {"name": "mamori", "version": "0.1.0"}
     run = doc["run"]
     assert run["as_of"] == "2026-04-01T09:00:00+09:00"
