@@ -40,10 +40,19 @@ _GCP_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
       "help": "Endpoint override, e.g. storage=http://127.0.0.1:9023 (tests)."}),
 ]
 
+_AZURE_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--azure",), {"is_flag": True, "help": "Scan Azure with DefaultAzureCredential."}),
+    (("--subscription", "azure_subscriptions"),
+     {"multiple": True, "help": "Azure subscription id (repeatable; default: all visible)."}),
+    (("--azure-arm-url",), {"help": "ARM base URL (sovereign clouds, tests)."}),
+    (("--azure-graph-url",), {"help": "Microsoft Graph base URL."}),
+    (("--azure-authority",), {"help": "Entra ID authority host (sovereign clouds)."}),
+]
+
 
 def cloud_options(func: F) -> F:
     """Add every cloud provider's flags to a click command."""
-    for decls, attrs in reversed(_AWS_FLAGS + _GCP_FLAGS):
+    for decls, attrs in reversed(_AWS_FLAGS + _AZURE_FLAGS + _GCP_FLAGS):
         func = click.option(*decls, **attrs)(func)
     return func
 
@@ -51,7 +60,7 @@ def cloud_options(func: F) -> F:
 def clouds_from_flags(flags: dict[str, Any], progress: Progress) -> list[tuple[str, Any]]:
     """(provider name, options) for each cloud the flags select."""
     clouds: list[tuple[str, Any]] = []
-    for name, build in (("aws", _aws), ("gcp", _gcp)):
+    for name, build in (("aws", _aws), ("azure", _azure), ("gcp", _gcp)):
         options = build(flags, progress)
         if options is not None:
             clouds.append((name, options))
@@ -87,3 +96,14 @@ def _gcp(flags: dict[str, Any], progress: Progress) -> Any:
     return GcpOptions(projects=flags["gcp_projects"],
                       internal_domains=flags["gcp_internal_domains"], progress=progress,
                       **endpoints)
+
+
+def _azure(flags: dict[str, Any], progress: Progress) -> Any:
+    urls = {"arm_base_url": flags["azure_arm_url"], "graph_base_url": flags["azure_graph_url"],
+            "authority": flags["azure_authority"]}
+    if not (flags["azure"] or flags["azure_subscriptions"] or any(urls.values())):
+        return None
+    from mamori.providers.azure import AzureOptions
+
+    given = {k: v for k, v in urls.items() if v}
+    return AzureOptions(subscriptions=flags["azure_subscriptions"], progress=progress, **given)

@@ -20,6 +20,7 @@ BUILTIN: dict[str, tuple[str, str, str | None]] = {
     "snapshot": ("mamori.providers.snapshot", "SnapshotProvider", None),
     "aws": ("mamori.providers.aws.provider", "AwsProvider", "aws"),
     "gcp": ("mamori.providers.gcp.provider", "GcpProvider", "gcp"),
+    "azure": ("mamori.providers.azure.provider", "AzureProvider", "azure"),
 }
 
 
