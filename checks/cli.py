@@ -24,7 +24,7 @@ from mamori.checks.errors import MamoriError, UsageError
 from mamori.checks.model import Cause, Severity
 from mamori.checks.scan import ScanRequest, load_rule_specs, run_scan, select_rules
 from mamori.checks.vocabulary import RESOURCE_TYPES
-from mamori.ci.gate import GatePolicy, decide
+from mamori.ci.gate import decide, policy_from
 
 F = TypeVar("F", bound=Callable[..., Any])
 CAUSES = [c.value for c in Cause]
@@ -165,12 +165,8 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
     result, notes = gate_inputs.apply(result, result.run.as_of)
     for note in notes:
         click.echo(f"mamori: {note}", err=True)
-    threshold = fail_on or config.fail_on or Severity.LOW.value
-    policy = GatePolicy(
-        fail_on=None if threshold == "none" else Severity(threshold),
-        allow_incomplete=bool(allow_incomplete if allow_incomplete is not None
-                              else config.allow_incomplete),
-    )
+    policy = policy_from(fail_on, allow_incomplete, config_fail_on=config.fail_on,
+                         config_allow=config.allow_incomplete)
     verdict = decide(result, policy)
     write_reports(result, verdict, wanted, out_dir, lang)
     sys.exit(int(verdict.exit_code))

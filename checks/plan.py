@@ -67,8 +67,11 @@ def run_plan(request: PlanRequest) -> ScanResult:
     after = TerraformPlanProvider(request.plan, "after", request.tf_root, plan=plan)
     before = TerraformPlanProvider(request.plan, "before", request.tf_root, plan=plan)
     engine = Engine(rules)
-    after_findings, resources = evaluate_side(engine, after)
-    previous = {f.fingerprint: f for f in evaluate_side(Engine(rules), before)[0]}
+    after_resources: dict[str, Resource] = {}
+    after_findings = evaluate_side(engine, after, after_resources)
+    previous = {f.fingerprint: f for f in
+                evaluate_side(Engine(rules), before, reuse=(after_resources, after_findings))}
+    resources = len(after_resources)
     run = RunInfo(as_of=as_of, started=started, finished=datetime.now(UTC),
                   providers=(after.describe(),), accounts=(), ruleset_hash=ruleset_hash(rules),
                   tool_version=__version__, resources=resources)
@@ -78,15 +81,30 @@ def run_plan(request: PlanRequest) -> ScanResult:
                       rule_stats=engine.stats(), causes_selected=causes)
 
 
-def evaluate_side(engine: Engine, provider: Provider) -> tuple[list[Finding], int]:
-    """The findings of every resource the provider yields, and how many resources."""
+def evaluate_side(engine: Engine, provider: Provider, keep: dict[str, Resource] | None = None,
+                  reuse: tuple[dict[str, Resource], list[Finding]] | None = None
+                  ) -> list[Finding]:
+    """The findings of every resource the provider yields.
+
+    ``keep`` collects the resources by id. With ``reuse`` (the other side's resources and
+    findings), a resource identical on both sides — most of a typical plan — takes the
+    other side's findings instead of being evaluated again: same input, same verdicts.
+    """
+    same: dict[str, list[Finding]] = {}
+    if reuse is not None:
+        for finding in reuse[1]:
+            same.setdefault(finding.resource.id, []).append(finding)
     findings: list[Finding] = []
-    resources = 0
     for item in provider.collect():
-        if isinstance(item, Resource):
-            resources += 1
+        if not isinstance(item, Resource):
+            continue
+        if keep is not None:
+            keep[item.id] = item
+        if reuse is not None and reuse[0].get(item.id) == item:
+            findings.extend(same.get(item.id, ()))
+        else:
             findings.extend(engine.evaluate(item))
-    return findings, resources
+    return findings
 
 
 def _failing(finding: Finding | None) -> bool:
@@ -107,13 +125,16 @@ def change_of(now: Finding, before: Finding | None) -> str | None:
 
 def classify(after: Sequence[Finding], before: dict[str, Finding]) -> list[Finding]:
     """After-side findings with ``change`` set, plus fixed findings of vanished failures."""
-    result = [dataclasses.replace(f, change=change_of(f, before.get(f.fingerprint)))
-              for f in after]
+    result = [_with_change(f, change_of(f, before.get(f.fingerprint))) for f in after]
     present = {f.fingerprint for f in after}
     for fp, old in before.items():
         if fp not in present and old.status is Status.FAIL:
             result.append(_vanished(old))
     return result
+
+
+def _with_change(finding: Finding, change: str | None) -> Finding:
+    return finding if change == finding.change else dataclasses.replace(finding, change=change)
 
 
 def _vanished(old: Finding) -> Finding:

@@ -16,10 +16,11 @@ import click
 
 from mamori.checks.cli import CAUSES, THRESHOLDS, _rule_options, parse_as_of
 from mamori.checks.config import discover
-from mamori.checks.model import Cause, Severity
+from mamori.checks.model import Cause
 from mamori.checks.plan import INTRODUCED, PlanRequest, run_plan
 from mamori.checks.reporting import parse_formats, write_reports
-from mamori.ci.gate import GatePolicy, decide
+from mamori.ci.gate import decide, policy_from
+from mamori.ci.scan_options import load_gate_inputs
 
 
 @click.command()
@@ -42,24 +43,26 @@ from mamori.ci.gate import GatePolicy, decide
 @click.option("--allow-incomplete", is_flag=True, default=None,
               help="Exit 0 instead of 3 when gated findings are ERROR.")
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True)
+@click.option("--waivers", "waivers_path", type=click.Path(path_type=Path),
+              help="Waivers file: covered FAILs show as WAIVED until they expire.")
 def plan(plan_file: Path, config_path: Path | None, rule_paths: tuple[Path, ...],
          causes: tuple[str, ...], fail_on: str | None, gate_all: bool, formats: str,
          out_dir: Path, tf_root: Path | None, as_of: str | None,
-         allow_incomplete: bool | None, lang: str) -> None:
+         allow_incomplete: bool | None, lang: str, waivers_path: Path | None) -> None:
     """Evaluate a `terraform show -json` plan; gate on what the change introduces."""
     wanted = parse_formats(formats)
+    gate_inputs = load_gate_inputs(waivers_path, None)  # a bad file is exit 2 before work
     config = discover(config_path, Path.cwd())
     request = PlanRequest(plan=plan_file, config=config, rule_paths=rule_paths,
                           causes=frozenset(Cause(c) for c in causes) or None,
                           as_of=parse_as_of(as_of), tf_root=tf_root)
     result = run_plan(request)
-    threshold = fail_on or config.fail_on or Severity.LOW.value
-    policy = GatePolicy(
-        fail_on=None if threshold == "none" else Severity(threshold),
-        allow_incomplete=bool(allow_incomplete if allow_incomplete is not None
-                              else config.allow_incomplete),
-        only_changes=None if gate_all else frozenset({INTRODUCED}),
-    )
+    result, notes = gate_inputs.apply(result, result.run.as_of)
+    for note in notes:
+        click.echo(f"mamori: {note}", err=True)
+    policy = policy_from(fail_on, allow_incomplete, config_fail_on=config.fail_on,
+                         config_allow=config.allow_incomplete,
+                         only_changes=None if gate_all else frozenset({INTRODUCED}))
     verdict = decide(result, policy)
     write_reports(result, verdict, wanted, out_dir, lang)
     sys.exit(int(verdict.exit_code))

@@ -38,6 +38,17 @@ class GatePolicy:
     only_changes: frozenset[str] | None = None
 
 
+def policy_from(fail_on: str | None, allow_incomplete: bool | None, *,
+                config_fail_on: str | None = None, config_allow: bool | None = None,
+                only_changes: frozenset[str] | None = None) -> GatePolicy:
+    """The policy from command-line values, falling back to the config, then the defaults
+    (fail on ``low``; incomplete is exit 3). ``"none"`` means no FAIL gives exit 1."""
+    threshold = fail_on or config_fail_on or Severity.LOW.value
+    allow = allow_incomplete if allow_incomplete is not None else config_allow
+    return GatePolicy(fail_on=None if threshold == "none" else Severity(threshold),
+                      allow_incomplete=bool(allow), only_changes=only_changes)
+
+
 def _gated(finding: Finding, policy: GatePolicy) -> bool:
     """Whether a finding takes part in the gate: baselined ones and filtered changes don't."""
     if finding.baselined:

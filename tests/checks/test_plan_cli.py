@@ -1,0 +1,122 @@
+"""``mamori plan`` end to end in a subprocess, with the documented exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.providers.terraform.builder import PlanBuilder
+
+FIXTURES = Path(__file__).resolve().parents[1] / "providers" / "terraform"
+OPEN_SSH = {"type": "ingress", "protocol": "tcp", "from_port": 22, "to_port": 22,
+            "cidr_blocks": ["0.0.0.0/0"]}
+CLEAN = {"identifier": "db", "engine": "mysql", "username": "appadmin",
+         "publicly_accessible": False, "storage_encrypted": True,
+         "manage_master_user_password": True}
+
+
+def mamori(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mamori.checks.cli", "plan", *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True, encoding="utf-8",
+                          timeout=120, check=False)
+
+
+def write(tmp_path: Path, plan: PlanBuilder, encoding: str = "utf-8") -> Path:
+    return plan.write(tmp_path / "tfplan.json", encoding)
+
+
+def test_introduced_high_failure_exits_1(tmp_path: Path) -> None:
+    path = write(tmp_path, PlanBuilder().add("aws_security_group_rule.ssh", after=OPEN_SSH))
+    done = mamori(path, "--fail-on", "high", "--as-of", "2026-11-29", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "MAM-NET-001" in done.stdout
+
+
+def test_only_unchanged_failures_exit_0_unless_all(tmp_path: Path) -> None:
+    plan = PlanBuilder().add("aws_security_group_rule.ssh", before=OPEN_SSH,
+                             after={**OPEN_SSH, "description": "same hole"})
+    path = write(tmp_path, plan)
+    assert mamori(path, "--fail-on", "high", cwd=tmp_path).returncode == 0
+    assert mamori(path, "--fail-on", "high", "--all", cwd=tmp_path).returncode == 1
+
+
+def test_clean_plan_exits_0_and_writes_reports(tmp_path: Path) -> None:
+    path = write(tmp_path, PlanBuilder().add("aws_db_instance.db", after=CLEAN), "utf-16")
+    done = mamori(path, "--format", "json,sarif", "--out", tmp_path / "out",
+                  "--as-of", "2026-11-29", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "out" / "mamori-report.json").read_text("utf-8"))
+    assert report["run"]["exit_code"] == 0
+    sarif = json.loads((tmp_path / "out" / "mamori-report.sarif").read_text("utf-8"))
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []
+
+
+def test_unknown_after_apply_exits_3_or_0_when_allowed(tmp_path: Path) -> None:
+    plan = PlanBuilder().add("aws_security_group_rule.ssh", after={
+        k: v for k, v in OPEN_SSH.items() if k != "cidr_blocks"}, unknown={"cidr_blocks": True})
+    path = write(tmp_path, plan)
+    assert mamori(path, "--fail-on", "high", cwd=tmp_path).returncode == 3
+    assert mamori(path, "--fail-on", "high", "--allow-incomplete",
+                  cwd=tmp_path).returncode == 0
+
+
+def test_fail_on_none_never_exits_1(tmp_path: Path) -> None:
+    path = write(tmp_path, PlanBuilder().add("aws_security_group_rule.ssh", after=OPEN_SSH))
+    assert mamori(path, "--fail-on", "none", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"format_version": "1.2", "resource_changes": [{"address": "aws_s', "not valid JSON"),
+    (b'{"hello": "world"}', "not a Terraform plan"),
+    (b'{"format_version": "3.1", "resource_changes": []}', "unsupported plan format_version"),
+])
+def test_bad_plan_files_exit_2(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "tfplan.json"
+    path.write_bytes(content)
+    done = mamori(path, cwd=tmp_path)
+    assert done.returncode == 2
+    assert message in done.stderr and "tfplan.json" in done.stderr
+    assert done.stdout == ""
+
+
+def test_missing_plan_and_bad_format_exit_2(tmp_path: Path) -> None:
+    assert mamori(tmp_path / "none.json", cwd=tmp_path).returncode == 2
+    path = write(tmp_path, PlanBuilder().add("aws_db_instance.db", after=CLEAN))
+    assert mamori(path, "--format", "pdf", cwd=tmp_path).returncode == 2
+
+
+def test_tf_root_puts_file_locations_in_sarif(tmp_path: Path) -> None:
+    plan = FIXTURES / "plans" / "s3_module.json"
+    done = mamori(plan, "--format", "sarif", "--out", tmp_path, "--tf-root",
+                  FIXTURES / "tf", cwd=FIXTURES)
+    assert done.returncode == 1, done.stderr  # the new bucket is unversioned (medium)
+    sarif = json.loads((tmp_path / "mamori-report.sarif").read_text("utf-8"))
+    locations = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]:
+                 r["locations"][0].get("physicalLocation") for r in sarif["runs"][0]["results"]}
+    physical = locations["module.storage.aws_s3_bucket.this[0]"]
+    assert physical["artifactLocation"]["uri"] == "tf/modules/storage/main.tf"
+    assert physical["region"] == {"startLine": 3}
+
+
+def test_waiver_covers_an_introduced_failure_until_it_expires(tmp_path: Path) -> None:
+    path = write(tmp_path, PlanBuilder().add("aws_security_group_rule.ssh", after=OPEN_SSH))
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: MAM-NET-001\n"
+        "    resource: aws_security_group_rule.ssh\n"
+        "    reason: bastion during migration\n"
+        "    owner: infra@acme.example\n"
+        "    ticket: SEC-42\n"
+        "    expires: 2026-12-31\n", encoding="utf-8")
+    args = ("--fail-on", "high", "--waivers", waivers, "--format", "json", "--out", tmp_path)
+    done = mamori(path, *args, "--as-of", "2026-11-29", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "mamori-report.json").read_text("utf-8"))
+    [net] = [f for f in report["findings"] if f["rule_id"] == "MAM-NET-001"]
+    assert net["status"] == "WAIVED" and net["waiver"]["owner"] == "infra@acme.example"
+    assert mamori(path, *args, "--as-of", "2027-01-01", cwd=tmp_path).returncode == 1
