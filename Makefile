@@ -45,7 +45,7 @@ lint: $(BIN)/python
 
 typecheck: $(BIN)/python
 	$(BIN)/mypy -p mamori.checks -p mamori.ci -p mamori.providers -p mamori.reports -p mamori.rules
-	$(BIN)/mypy tests benchmarks
+	$(BIN)/mypy --explicit-package-bases tests benchmarks
 
 unit: $(BIN)/python
 	$(BIN)/python -m pytest -n 2 -q
