@@ -15,9 +15,9 @@ $(BIN)/python:
 demo: $(BIN)/python
 	$(BIN)/pip install --quiet .
 	@rc=0; $(BIN)/mamori scan --inventory examples/acme --config examples/acme/mamori.yaml \
-	    --as-of $(AS_OF) --format console,json,csv --out $(OUT) || rc=$$?; \
+	    --as-of $(AS_OF) --format console,json,csv,html --out $(OUT) || rc=$$?; \
 	echo; echo "mamori exited with $$rc (0 clean, 1 failures found, 3 undecided findings)."; \
-	echo "Reports: $(OUT)/mamori-report.json, $(OUT)/mamori-report.csv"; \
+	echo "Reports: $(OUT)/mamori-report.html (open in a browser), .json, .csv"; \
 	test $$rc -le 3 -a $$rc -ne 2
 
 ## test: build the wheel, install it with the test and dev tools, lint, type-check, run the suite
