@@ -29,8 +29,8 @@ from mamori.checks.model import CollectionError, Resource
 from mamori.providers.aws.common import batches, resource, tag_map, utc
 from mamori.providers.aws.errors import AWS_ERRORS, FAILED, NOT_CONFIGURED, Outcome, Scope
 from mamori.providers.aws.policy import grants_admin, is_admin_policy_arn, trust
-from mamori.providers.aws.runner import Task
 from mamori.providers.aws.session import GLOBAL, Account
+from mamori.providers.runner import Task
 
 TYPES = ("user", "role")
 USER_BATCH = 25

@@ -24,9 +24,8 @@ from functools import partial
 from mamori.checks.model import CollectionError, Resource
 from mamori.providers.aws import account as account_service
 from mamori.providers.aws import ec2, iam, rds, s3
-from mamori.providers.aws.errors import AWS_ERRORS, FAILED, PROVIDER, Scope
+from mamori.providers.aws.errors import AWS_ERRORS, FAILED, PROVIDER, Scope, scrub
 from mamori.providers.aws.options import SERVICES, AwsOptions
-from mamori.providers.aws.runner import Task, run_tasks
 from mamori.providers.aws.session import (
     GLOBAL,
     Account,
@@ -37,6 +36,7 @@ from mamori.providers.aws.session import (
     targets,
 )
 from mamori.providers.interface import Collected, Provider
+from mamori.providers.runner import RunnerConfig, Task, run_tasks
 
 __all__ = ["AwsOptions", "AwsProvider"]
 
@@ -75,7 +75,8 @@ class AwsProvider(Provider):
             self._seen.clear()
         tasks = [Task(t.label, partial(self._open, t), self._wanted_types())
                  for t in targets(self.options)]
-        yield from run_tasks(tasks, self.options.max_workers, self.options.progress)
+        config = RunnerConfig(PROVIDER, scrub, self.options.max_workers, self.options.progress)
+        yield from run_tasks(tasks, config)
 
     def _wanted_types(self, services: tuple[str, ...] = SERVICES) -> tuple[str, ...]:
         return tuple(t for s in services if self.options.wants(s) for t in TYPES_BY_SERVICE[s])

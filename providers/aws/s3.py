@@ -20,8 +20,8 @@ from mamori.checks.model import CollectionError, Resource
 from mamori.providers.aws.common import batches, resource, tag_map
 from mamori.providers.aws.errors import FAILED, NOT_CONFIGURED, Outcome, Scope
 from mamori.providers.aws.policy import public_reasons
-from mamori.providers.aws.runner import Task
 from mamori.providers.aws.session import GLOBAL, Account
+from mamori.providers.runner import Task
 
 TYPES = ("bucket",)
 BATCH = 5  # buckets per task: each bucket costs about eight calls

@@ -16,12 +16,13 @@ from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
 from mamori.providers.gcp import compute, iam, sql, storage
-from mamori.providers.gcp.errors import FAILED, Outcome, Recorder
+from mamori.providers.gcp.errors import FAILED, Outcome, Recorder, scrub
 from mamori.providers.gcp.projects import Directory, ProjectContext, ProjectInfo, discover
 from mamori.providers.gcp.provider import GcpOptions
 from mamori.providers.gcp.rest import Rest
-from mamori.providers.gcp.runner import Task, run_tasks
+from mamori.providers.gcp.values import PROVIDER
 from mamori.providers.interface import Collected
+from mamori.providers.runner import RunnerConfig, Task, run_tasks
 
 SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 Collector = Callable[[ProjectContext], Iterator[Any]]
@@ -61,7 +62,8 @@ def collect(options: GcpOptions) -> Iterator[Collected]:
     scanned = frozenset(p.project_id for p in projects)
     tasks = [task for info in projects for task in _tasks(options, ProjectContext(
         info, options, credentials, rest, directory, scanned))]
-    yield from run_tasks(tasks, options.max_workers, options.progress)
+    config = RunnerConfig(PROVIDER, scrub, options.max_workers, options.progress)
+    yield from run_tasks(tasks, config)
 
 
 def _credentials(options: GcpOptions, rec: Recorder, types: tuple[str, ...]) -> Any:
@@ -96,7 +98,7 @@ def _tasks(options: GcpOptions, ctx: ProjectContext) -> Iterator[Task]:
             continue
         for label, collector, types in entries:
             yield Task(f"project {ctx.project_id}: {label}", _bind(collector, ctx),
-                       resource_types=types, project=ctx.project_id)
+                       resource_types=types, account=ctx.project_id)
 
 
 def _bind(collector: Collector,

@@ -38,8 +38,8 @@ from typing import Any
 from mamori.checks.model import CollectionError, Resource
 from mamori.providers.gcp.errors import FAILED, Recorder
 from mamori.providers.gcp.projects import ProjectContext
-from mamori.providers.gcp.runner import Task
 from mamori.providers.gcp.values import labels, make_resource, without
+from mamori.providers.runner import Task
 
 PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
 BATCH = 25  # buckets per parallel task (each costs one to three calls)
@@ -58,7 +58,7 @@ def collect(ctx: ProjectContext) -> Iterator[Resource | CollectionError | Task]:
             chunk = listed[start:start + BATCH]
             yield Task(f"project {ctx.project_id}: storage buckets {start + 1}-"
                        f"{start + len(chunk)}", partial(_batch, ctx, chunk, logged),
-                       project=ctx.project_id)
+                       account=ctx.project_id)
     yield from rec.drain()
 
 

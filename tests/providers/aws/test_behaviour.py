@@ -16,9 +16,10 @@ import pytest
 
 from mamori.checks.errors import ProviderError
 from mamori.checks.model import CollectionError, Resource
+from mamori.providers.aws.errors import PROVIDER, scrub
 from mamori.providers.aws.options import AwsOptions
-from mamori.providers.aws.runner import Task, run_tasks
 from mamori.providers.interface import Provider
+from mamori.providers.runner import RunnerConfig, Task, run_tasks
 
 ALL_TYPES = ("account", "user", "role", "bucket", "volume", "host", "firewall_rule", "database")
 
@@ -72,6 +73,10 @@ def test_provider_class() -> None:
 # ---------------------------------------------------------------------------- runner
 
 
+def config(workers: int, progress: Any = None) -> RunnerConfig:
+    return RunnerConfig(PROVIDER, scrub, workers, progress)
+
+
 def resource(name: str) -> Resource:
     return Resource(type="volume", id=name, provider="aws")
 
@@ -86,7 +91,7 @@ def test_runner_runs_subtasks_and_reports_progress() -> None:
             yield Task(f"child {n}", partial(child, n))
 
     lines: list[str] = []
-    items = list(run_tasks([Task("parent", parent)], max_workers=2, progress=lines.append))
+    items = list(run_tasks([Task("parent", parent)], config(2, lines.append)))
     assert sorted(i.id for i in items if isinstance(i, Resource)) == [
         "child-0", "child-1", "child-2", "parent"]
     assert len(lines) == 4 and "aws: parent: 1 resources" in lines
@@ -98,7 +103,7 @@ def test_runner_turns_a_bug_into_an_error() -> None:
         raise KeyError("Encrypted")
 
     items = list(run_tasks([Task("account 1 us-east-1 ec2", broken, ("volume",), "1",
-                                 "us-east-1")], max_workers=1))
+                                 "us-east-1")], config(1)))
     error = items[-1]
     assert isinstance(error, CollectionError)
     assert (error.code, error.resource_types, error.account) == ("InternalError", ("volume",), "1")
@@ -112,7 +117,7 @@ def test_runner_stops_when_the_consumer_stops() -> None:
             produced.append(n)
             yield resource(str(n))
 
-    stream = run_tasks([Task("endless", endless)], max_workers=1)
+    stream = run_tasks([Task("endless", endless)], config(1))
     assert isinstance(stream, GeneratorType)
     next(stream)
     stream.close()  # must not hang: the worker notices and returns
@@ -126,7 +131,7 @@ def test_runner_is_concurrent() -> None:
         barrier.wait()  # only passes if four tasks run at the same time
         yield resource(threading.current_thread().name)
 
-    items = list(run_tasks([Task(str(n), waits) for n in range(4)], max_workers=4))
+    items = list(run_tasks([Task(str(n), waits) for n in range(4)], config(4)))
     assert len(items) == 4 and all(isinstance(i, Resource) for i in items)
 
 

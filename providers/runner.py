@@ -1,15 +1,14 @@
 """A bounded thread pool that streams what its tasks yield, in completion order.
 
-A task is a named generator of resources, collection errors and further tasks (the
-bucket listing of a project hands out per-bucket batches, for example). Further tasks
-go to the same pool without any worker waiting on another, so the pool cannot
-deadlock. The caller consumes one stream; if it stops early, the workers stop at
-their next item.
+Shared by the cloud providers. A task is a named generator of resources, collection
+errors and further tasks (a bucket listing hands out per-bucket batches, for example).
+New tasks go to the same pool without any worker waiting on another, so the pool cannot
+deadlock. The caller consumes one stream; if it stops early, the workers stop at their
+next item.
 
-A bug in a task (an exception that is not a Google failure, which the collectors
-already turned into records) does not abort the scan: it becomes a
-``CollectionError`` with code ``InternalError`` for the task's resource types, so
-those findings are ERROR, never PASS.
+A bug in a task (an exception that is not a cloud failure, which the collectors already
+turned into records) does not abort the scan: it becomes a ``CollectionError`` with code
+``InternalError`` for the task's resource types, so those findings are ERROR, never PASS.
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from mamori.checks.model import CollectionError, Resource
-from mamori.providers.gcp.errors import scrub
-from mamori.providers.gcp.values import PROVIDER
 from mamori.providers.interface import Collected
 
 _QUEUE_SIZE = 10_000  # bounds memory when the consumer is slower than the workers
@@ -31,12 +28,16 @@ _PUT_POLL = 0.1  # seconds between checks for an abandoned stream
 
 @dataclass(frozen=True)
 class Task:
-    """One unit of concurrent work: ``run()`` yields resources, errors and tasks."""
+    """One unit of concurrent work: ``run()`` yields resources, errors and tasks.
+
+    ``account`` is the AWS account, Azure subscription or GCP project the task covers.
+    """
 
     label: str
     run: Callable[[], Iterator[Resource | CollectionError | Task]]
     resource_types: tuple[str, ...] = ()
-    project: str = ""
+    account: str = ""
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,18 @@ class _Done:
 Item = Resource | CollectionError | Task | _Done
 
 
-def run_tasks(tasks: Iterable[Task], max_workers: int,
-              progress: Callable[[str], None] | None = None) -> Iterator[Collected]:
-    """Run ``tasks`` (and the tasks they hand out) on ``max_workers`` threads."""
+@dataclass(frozen=True)
+class RunnerConfig:
+    """Who runs the tasks: the provider's name and how it cleans error messages."""
+
+    provider: str
+    scrub: Callable[[str], str]
+    max_workers: int
+    progress: Callable[[str], None] | None = None
+
+
+def run_tasks(tasks: Iterable[Task], config: RunnerConfig) -> Iterator[Collected]:
+    """Run ``tasks`` (and the tasks they hand out) on ``config.max_workers`` threads."""
     results: queue.Queue[Item] = queue.Queue(_QUEUE_SIZE)
     stop = threading.Event()
 
@@ -74,10 +84,11 @@ def run_tasks(tasks: Iterable[Task], max_workers: int,
                 put(item)
         except Exception as exc:  # a bug: keep the scan going, fail closed
             errors += 1
-            put(internal_error(task, exc))
+            put(internal_error(task, exc, config))
         put(_Done(task, resources, errors))
 
-    pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="mamori-gcp")
+    pool = ThreadPoolExecutor(max_workers=config.max_workers,
+                              thread_name_prefix=f"mamori-{config.provider}")
     pending = 0
     try:
         for task in tasks:
@@ -90,8 +101,8 @@ def run_tasks(tasks: Iterable[Task], max_workers: int,
                 pending += 1
             elif isinstance(item, _Done):
                 pending -= 1
-                if progress is not None:
-                    progress(_progress_line(item))
+                if config.progress is not None:
+                    config.progress(_progress_line(item, config.provider))
             else:
                 yield item
     finally:
@@ -99,14 +110,14 @@ def run_tasks(tasks: Iterable[Task], max_workers: int,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _progress_line(done: _Done) -> str:
-    line = f"gcp: {done.task.label}: {done.resources} resources"
+def _progress_line(done: _Done, provider: str) -> str:
+    line = f"{provider}: {done.task.label}: {done.resources} resources"
     return line + (f", {done.errors} errors" if done.errors else "")
 
 
-def internal_error(task: Task, exc: Exception) -> CollectionError:
+def internal_error(task: Task, exc: Exception, config: RunnerConfig) -> CollectionError:
     """The record of a bug in ``task``: its resource types become ERROR."""
     return CollectionError(
-        provider=PROVIDER, operation=task.label, scope=task.label, code="InternalError",
-        message=scrub(f"{type(exc).__name__}: {exc}"), resource_types=task.resource_types,
-        account=task.project)
+        provider=config.provider, operation=task.label, scope=task.label, code="InternalError",
+        message=config.scrub(f"{type(exc).__name__}: {exc}"),
+        resource_types=task.resource_types, account=task.account, region=task.region)
