@@ -53,6 +53,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "baseline": "mamori.ci.commands:baseline",
     "ci": "mamori.ci.commands:ci_group",
     "inventory": "mamori.ci.commands:inventory_group",
+    "history": "mamori.checks.history.commands:history",
 }
 
 
@@ -90,6 +91,27 @@ def _rule_options(func: F) -> F:
                         help="Organisation config (default: ./mamori.yaml if present).")(func)
     func = click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
                         help="Extra rule file or folder (repeatable).")(func)
+    return func
+
+
+def _nightly_options(func: F) -> F:
+    options = [
+        click.option("--history", envvar="MAMORI_HISTORY",
+                     help="Record the run and compare with the previous one: a SQLite file "
+                     "or a postgresql:// URL (default: $MAMORI_HISTORY, config history:)."),
+        click.option("--fail-on-new", is_flag=True,
+                     help="Gate only on findings that are new since the previous run."),
+        click.option("--notify", multiple=True, metavar="URL",
+                     help="POST a summary to this webhook after the reports (repeatable)."),
+        click.option("--notify-format", type=click.Choice(["json", "slack", "teams"]),
+                     default="json", show_default=True, help="Webhook payload style."),
+        click.option("--notify-timeout", type=click.FloatRange(min=0.1), default=10.0,
+                     show_default=True, help="Seconds per webhook attempt (3 attempts)."),
+        click.option("--report-url", metavar="URL",
+                     help="Link to the published report for notifications (default: path)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
     return func
 
 
@@ -134,14 +156,17 @@ def parse_as_of(text: str | None) -> datetime | None:
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path),
               help="Baseline file (mamori baseline create): its FAILs are reported, not gated.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@_nightly_options
 @cloud_options
 def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path: Path | None,
          rule_paths: tuple[Path, ...], no_builtin_rules: bool, causes: tuple[str, ...],
          as_of: str | None, formats: str, out_dir: Path, lang: str, fail_on: str | None,
          allow_incomplete: bool | None, save_inventory: Path | None,
          waivers_path: Path | None, baseline_path: Path | None, quiet: bool,
-         **cloud_flags: Any) -> None:
+         history: str | None, fail_on_new: bool, notify: tuple[str, ...], notify_format: str,
+         notify_timeout: float, report_url: str | None, **cloud_flags: Any) -> None:
     """Collect inventories, evaluate the rules and write reports (exit 0/1/2/3)."""
+    from mamori.checks.history.nightly import Nightly, NightlyOptions
     from mamori.checks.reporting import parse_formats, write_reports
     from mamori.ci.scan_options import load_gate_inputs
     from mamori.providers.factory import build_providers
@@ -151,8 +176,16 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
     config = discover(config_path, Path.cwd())
     if no_builtin_rules:
         config = _replace(config, builtin_rules=False)
+    nightly = Nightly.open(NightlyOptions(history or config.history, fail_on_new, notify,
+                                          notify_format, report_url, notify_timeout))
     clouds = clouds_from_flags(cloud_flags, None if quiet else _cloud_progress())
-    providers = build_providers(inventories=inventories, snapshots=snapshots, clouds=clouds)
+    outputs = [out_dir]
+    if save_inventory is not None:
+        from mamori.providers.snapshot import partial_path
+
+        outputs += [save_inventory, partial_path(save_inventory)]
+    providers = build_providers(inventories=inventories, snapshots=snapshots, clouds=clouds,
+                                outputs=outputs)
     if not providers:
         raise UsageError("nothing to scan: give --inventory PATH, --snapshot FILE or a "
                          "cloud (--aws ...)")
@@ -165,10 +198,14 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
     result, notes = gate_inputs.apply(result, result.run.as_of)
     for note in notes:
         click.echo(f"mamori: {note}", err=True)
+    result = nightly.compare(result, providers)
     policy = policy_from(fail_on, allow_incomplete, config_fail_on=config.fail_on,
                          config_allow=config.allow_incomplete)
-    verdict = decide(result, policy)
-    write_reports(result, verdict, wanted, out_dir, lang)
+    verdict = decide(result, nightly.policy(policy))
+    result = nightly.record(result, verdict)
+    nightly.close()
+    written = write_reports(result, verdict, wanted, out_dir, lang)
+    nightly.notify(result, verdict, written, lang)
     sys.exit(int(verdict.exit_code))
 
 

@@ -11,12 +11,15 @@ from mamori.providers.registry import provider_class
 
 
 def build_providers(inventories: Sequence[Path] = (), snapshots: Sequence[Path] = (),
-                    clouds: Sequence[tuple[str, Any]] = ()) -> list[Provider]:
+                    clouds: Sequence[tuple[str, Any]] = (),
+                    outputs: Sequence[Path] = ()) -> list[Provider]:
     """One files provider for all inventory paths, one snapshot provider per file, and
-    one provider per cloud with its options object."""
+    one provider per cloud with its options object. ``outputs`` (report folder, saved
+    snapshot) are never read as inventory."""
     providers: list[Provider] = []
     if inventories:
-        providers.append(provider_class("files")(list(inventories)))  # type: ignore[call-arg]
+        files = provider_class("files")
+        providers.append(files(list(inventories), exclude=outputs))  # type: ignore[call-arg]
     providers += [provider_class("snapshot")(path) for path in snapshots]  # type: ignore[call-arg]
     providers += [provider_class(name)(options) for name, options in clouds]  # type: ignore[call-arg]
     return providers

@@ -84,6 +84,11 @@ def resource_line(resource: Resource) -> dict[str, Any]:
             "attributes": encode(resource.attributes)}
 
 
+def partial_path(path: Path) -> Path:
+    """Where a snapshot is written until it is complete (then renamed to ``path``)."""
+    return path.with_name(path.name + ".partial")
+
+
 class SnapshotWriter:
     """Writes a snapshot; use as a context manager around the scan.
 
@@ -93,7 +98,7 @@ class SnapshotWriter:
     def __init__(self, path: Path | str, *, saved: datetime | None = None) -> None:
         self.path = Path(path)
         self.saved = saved or datetime.now(UTC)
-        self._partial = self.path.with_name(self.path.name + ".partial")
+        self._partial = partial_path(self.path)
         self._file: IO[str] | None = None
         self.resources = 0
         self.errors = 0

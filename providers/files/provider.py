@@ -23,10 +23,12 @@ class FilesProvider(Provider):
 
     name: ClassVar[str] = "files"
 
-    def __init__(self, paths: Sequence[Path | str] | Path | str) -> None:
+    def __init__(self, paths: Sequence[Path | str] | Path | str,
+                 exclude: Sequence[Path] = ()) -> None:
         if isinstance(paths, str | Path):  # a lone path, not a sequence of characters
             paths = [paths]
         self.paths = [Path(p) for p in paths]
+        self.exclude = list(exclude)
 
     def describe(self) -> str:
         """``files: PATH, PATH``."""
@@ -35,7 +37,7 @@ class FilesProvider(Provider):
     def collect(self) -> Iterator[Collected]:
         """Stream resources file by file; a second record with the same identity fails."""
         seen: dict[tuple[str, str, str, str], str] = {}
-        for path in inventory_files(self.paths):
+        for path in inventory_files(self.paths, self.exclude):
             for record in read_file(path, display(path)):
                 resource = build_resource(record)
                 _check_unique(resource, seen, Location(record.file,

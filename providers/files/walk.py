@@ -36,11 +36,16 @@ def display(path: Path) -> str:
     return path.as_posix()
 
 
-def inventory_files(paths: Sequence[Path]) -> Iterator[Path]:
-    """Every inventory file under ``paths``, folders walked recursively and sorted."""
+def inventory_files(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> Iterator[Path]:
+    """Every inventory file under ``paths``, folders walked recursively and sorted.
+
+    ``exclude`` names files and folders never read: mamori's own report folder and
+    snapshot, which a user may well keep inside the inventory folder.
+    """
+    excluded = frozenset(os.path.realpath(p) for p in exclude)
     for given in paths:
         if given.is_dir():
-            yield from _walk(given)
+            yield from _walk(given, excluded)
         elif given.is_file():
             _check_kind(given)
             yield given
@@ -80,7 +85,7 @@ def _ignored(relative: PurePosixPath, patterns: list[str]) -> bool:
     return False
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, excluded: frozenset[str] = frozenset()) -> Iterator[Path]:
     patterns = _ignore_patterns(root)
     found: list[PurePosixPath] = []
     visited: set[str] = set()
@@ -88,13 +93,14 @@ def _walk(root: Path) -> Iterator[Path]:
     # each real folder is read once, so a link loop ends.
     for folder, dirs, files in os.walk(root, followlinks=True):
         real = os.path.realpath(folder)
-        if real in visited:
+        if real in visited or real in excluded:
             dirs[:] = []
             continue
         visited.add(real)
         base = PurePosixPath(Path(folder).relative_to(root).as_posix())
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(base / name for name in files if not _skipped(name))
+        found.extend(base / name for name in files if not _skipped(name)
+                     and os.path.realpath(os.path.join(folder, name)) not in excluded)
     for relative in sorted(found, key=lambda p: p.parts):
         if not _ignored(relative, patterns):
             path = root.joinpath(*relative.parts)

@@ -149,3 +149,13 @@ def test_config_from_working_directory(estate: Path) -> None:
         gate: {fail_on: critical}
         """), encoding="utf-8")
     assert scan(estate).returncode == 1
+
+
+def test_reports_and_snapshot_inside_the_inventory_folder(estate: Path) -> None:
+    # users often keep reports next to the inventory: a re-run must not read them back
+    args = ("scan", "--inventory", "inv", "--rules", "rules", "--no-builtin-rules",
+            "--format", "json,csv", "--out", "inv/report", "--save-inventory", "inv/snap.jsonl")
+    first = mamori(*args, cwd=estate)
+    second = mamori(*args, cwd=estate)
+    assert first.returncode == second.returncode == 1, second.stderr
+    assert (estate / "inv" / "snap.jsonl").is_file()
