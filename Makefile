@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= report
 AS_OF  ?= 2026-11-29
 
-.PHONY: demo test browser lint typecheck unit dev wheel bench clean
+.PHONY: demo test browser postgres lint typecheck unit dev wheel bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ demo: $(BIN)/python
 	test $$rc -le 3 -a $$rc -ne 2
 
 ## test: build the wheel, install it with the test and dev tools, lint, type-check, run the suite
-test: wheel browser lint typecheck unit
+test: wheel browser postgres lint typecheck unit
 
 ## browser: headless Chromium for the HTML report test (Debian package; needs root,
 ## otherwise that test skips and says why)
@@ -39,6 +39,16 @@ wheel: $(BIN)/python
 	$(BIN)/python -m build --wheel --outdir dist . >/dev/null
 	$(BIN)/pip install --quiet "$$(ls dist/mamori-*.whl)[dev]"
 	$(BIN)/pip install --quiet --force-reinstall --no-deps dist/mamori-*.whl
+
+## postgres: PostgreSQL server binaries for the history-store tests (Debian package; the
+## tests start their own throw-away cluster on 127.0.0.1, or skip and say why)
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing postgresql for the history-store tests"; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	else echo "no postgresql and not root: the PostgreSQL history tests will be skipped"; fi
 
 lint: $(BIN)/python
 	$(BIN)/ruff check .

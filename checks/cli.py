@@ -179,7 +179,7 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
     nightly = Nightly.open(NightlyOptions(history or config.history, fail_on_new, notify,
                                           notify_format, report_url, notify_timeout))
     clouds = clouds_from_flags(cloud_flags, None if quiet else _cloud_progress())
-    outputs = [out_dir]
+    outputs = [out_dir, *nightly.outputs()]
     if save_inventory is not None:
         from mamori.providers.snapshot import partial_path
 
@@ -203,7 +203,6 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
                          config_allow=config.allow_incomplete)
     verdict = decide(result, nightly.policy(policy))
     result = nightly.record(result, verdict)
-    nightly.close()
     written = write_reports(result, verdict, wanted, out_dir, lang)
     nightly.notify(result, verdict, written, lang)
     sys.exit(int(verdict.exit_code))

@@ -19,6 +19,7 @@ error with file, line and key, never a silently ignored setting.
     gate:
       fail_on: high                    # critical|high|medium|low|info|none
       allow_incomplete: false
+    history: ./mamori.db               # SQLite file (relative to this file) or postgresql://
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "gate": {"type": "object", "additionalProperties": False,
                  "properties": {"fail_on": {"enum": _THRESHOLDS},
                                 "allow_incomplete": {"type": "boolean"}}},
+        "history": {"type": "string", "minLength": 1,
+                    "description": "Run history: a SQLite file (relative to this file) or "
+                                   "a postgresql:// URL (prefer $MAMORI_HISTORY for secrets)."},
     },
 }
 
@@ -76,6 +80,8 @@ class Config:
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     fail_on: str | None = None
     allow_incomplete: bool | None = None
+    #: ``history:``: a SQLite path (resolved against the config's folder) or a URL.
+    history: str | None = None
     doc: Document | None = None
 
     def enabled(self, spec: RuleSpec) -> bool:
@@ -106,8 +112,16 @@ def load_config(path: Path) -> Config:
         params=data.get("params", {}),
         fail_on=gate.get("fail_on"),
         allow_incomplete=gate.get("allow_incomplete"),
+        history=_history_target(data.get("history"), base),
         doc=doc,
     )
+
+
+def _history_target(value: str | None, base: Path) -> str | None:
+    """A URL as given; a file path relative to the config file's folder."""
+    if value is None or "://" in value:
+        return value
+    return str(base / value)
 
 
 def check_rules(config: Config, specs: Sequence[RuleSpec]) -> None:

@@ -110,6 +110,9 @@ class RunInfo:
     ruleset_hash: str
     tool_version: str
     resources: int
+    #: What was asked for, independent of the working folder (absolute inventory paths,
+    #: cloud targets): the history's notion of "same scope". Empty: use ``providers``.
+    scope: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,3 +149,58 @@ class ScanResult:
     causes_selected: tuple[Cause, ...] = tuple(Cause)
     #: Expired or unused waivers and stale baseline entries: listed, never gating.
     gate_notes: Sequence[GateNote] = ()
+    #: Against the previous comparable run of a history (``--history``); None without one.
+    drift: Drift | None = None
+    #: Pass rate per cause over the last runs of the history, oldest first, this run last.
+    trend: Sequence[TrendPoint] = ()
+    #: Problems outside the scan itself (a failed notification or history write): listed
+    #: in reports, never gating, never changing the exit code.
+    notices: Sequence[GateNote] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedFinding:
+    """A finding that was failing in the previous comparable run and has no finding now.
+
+    Its resource was removed or left the rule's scope. It is listed by the reports and
+    never reaches the gate (it is not in ``ScanResult.findings``). Findings that still
+    exist and pass now are ordinary findings with ``change == "resolved"``.
+    """
+
+    fingerprint: str
+    rule_id: str
+    severity: Severity
+    causes: tuple[Cause, ...]
+    resource: Resource
+    last_status: Status
+    first_seen: datetime | None
+    last_seen: datetime
+    #: The rule's metadata when the rule is still loaded in this run.
+    rule: RuleInfo | None = None
+
+
+
+@dataclass(frozen=True)
+class Drift:
+    """This run against the previous comparable run of a history (docs/history.md).
+
+    ``counts`` maps each cause to ``{"new": n, "persisting": n, "resolved": n}`` (a
+    finding counts under every cause its rule names, as in the coverage table);
+    ``totals`` counts each finding once. ``previous_as_of`` None: no comparable run yet.
+    """
+
+    previous_as_of: datetime | None
+    previous_run: int | None
+    counts: Mapping[Cause, Mapping[str, int]]
+    totals: Mapping[str, int]
+    resolved: Sequence[ResolvedFinding] = ()
+    scope_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """Pass rate per cause of one run of a history (None: cause not checked)."""
+
+    as_of: datetime
+    pass_rates: Mapping[Cause, float | None]
+    run_id: int | None = None

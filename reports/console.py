@@ -33,6 +33,7 @@ from mamori.reports._common import (
     resource_location,
     text_in,
 )
+from mamori.reports._drift import CHANGES, drift_rows, resolved_rows
 from mamori.reports._i18n import appi_tag, not_checked_reason, t, waiver_note
 from mamori.reports.interface import Renderer, Report
 
@@ -112,7 +113,10 @@ def _finding_lines(finding: Finding, lang: str) -> list[str]:
     if finding.baselined:
         lines.append(f"{_INDENT}= {t('baselined', lang)}")
     if finding.change is not None:
-        lines.append(f"{_INDENT}Δ {t('change', lang)}: {finding.change}")
+        since = ""
+        if finding.first_seen is not None and finding.change in ("persisting", "resolved"):
+            since = " · " + t("failing_since", lang, date=finding.first_seen.date().isoformat())
+        lines.append(f"{_INDENT}Δ {t('change', lang)}: {finding.change}{since}")
     tag = appi_tag(finding.appi, lang)
     if tag:
         lines.append(f"{_INDENT}! {tag}")
@@ -187,12 +191,64 @@ def gate_notes(report: Report) -> Iterator[str]:
         yield f"  {note.kind} · {note.source}: {note.message}"
 
 
+def drift(report: Report, cap: int | None) -> Iterator[str]:
+    """New, persisting and resolved per cause, then the resolved findings (capped)."""
+    lang, d = report.lang, report.result.drift
+    assert d is not None
+    yield t("drift_title", lang)
+    yield ""
+    if d.previous_as_of is None:
+        yield t("drift_first", lang)
+    else:
+        yield t("drift_previous", lang, as_of=d.previous_as_of.isoformat())
+    rows = [[c.value, *(str(n[k]) for k in CHANGES)] for c, n in drift_rows(report.result)]
+    rows.append([t("total", lang), *(str(d.totals.get(k, 0)) for k in CHANGES)])
+    yield ""
+    yield from tabulate(rows, headers=("cause", *CHANGES), tablefmt="simple",
+                        colalign=("left", "right", "right", "right"),
+                        disable_numparse=True).splitlines()
+    if d.totals.get("unconfirmed"):
+        yield t("drift_unconfirmed", lang, count=d.totals["unconfirmed"])
+    new = [f for f in ordered_findings(report.result.findings)
+           if f.change == "new" and f.status in (Status.FAIL, Status.ERROR)]
+    if new:
+        yield ""
+        yield f"{t('new_failures', lang)} ({len(new)})"
+        yield from (f"  [P{f.priority}] {f.status.value} {f.rule.id}  {resource_label(f.resource)}"
+                    f"  ({resource_location(f.resource)})" for f in new[:cap])
+        if cap is not None and len(new) > cap:
+            yield "  " + t("more", lang, count=len(new) - cap, rule="new")
+    resolved = resolved_rows(report.result)
+    if resolved:
+        yield ""
+        yield f"{t('resolved_title', lang)} ({len(resolved)})"
+        for row in resolved[:cap] if cap is not None else resolved:
+            how = t("resolved_gone" if row.gone else "resolved_pass", lang)
+            since = (" · " + t("failing_since", lang, date=row.first_seen.date().isoformat())
+                     if row.first_seen else "")
+            yield f"  {row.rule_id}  {row.resource}  ({row.location}) — {how}{since}"
+        if cap is not None and len(resolved) > cap:
+            yield "  " + t("more", lang, count=len(resolved) - cap, rule="resolved")
+
+
+def notices(report: Report) -> Iterator[str]:
+    """Failed notifications or history writes: they never change the exit code."""
+    yield f"{t('notices', report.lang)} ({len(report.result.notices)})"
+    yield ""
+    for note in report.result.notices:
+        yield f"  {note.kind} · {note.source}: {note.message}"
+
+
 def verdict(report: Report) -> list[str]:
     """The gate's decision, as given (renderers never decide exit codes)."""
     lang, v = report.lang, report.verdict
     fail_on = v.policy.fail_on.value if v.policy.fail_on is not None else t("none", lang)
     allow = t("yes" if v.policy.allow_incomplete else "no", lang)
-    return [t("gate", lang, fail_on=fail_on, allow=allow),
+    only = v.policy.only_changes
+    gate = t("gate", lang, fail_on=fail_on, allow=allow)
+    if only:
+        gate += f", {t('only_changes', lang, changes=', '.join(sorted(only)))}"
+    return [gate,
             t("verdict", lang, code=int(v.exit_code), reason=v.reason)]
 
 
@@ -213,12 +269,16 @@ class ConsoleRenderer(Renderer):
         cap, lang = self.max_per_rule, report.lang
         yield header(report)
         yield summary(report)
+        if report.result.drift is not None:
+            yield drift(report, cap)
         yield failures(findings, cap, report)
         yield listed(findings, Status.WAIVED, cap, lang)
         yield listed(findings, Status.ERROR, cap, lang)
         yield collection_errors(report)
         if report.result.gate_notes:
             yield gate_notes(report)
+        if report.result.notices:
+            yield notices(report)
         yield verdict(report)
 
     def render(self, report: Report, out: TextIO) -> None:

@@ -2,9 +2,11 @@
 
 Comma-separated, UTF-8 with a byte-order mark (so Japanese Excel opens it without
 mojibake), ``\\r\\n`` line ends, a fixed and documented column order (:data:`COLUMNS`).
-Lists inside a cell are joined with ``;``. A cell that a spreadsheet would run as a
-formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading
-``'`` so it is shown as text.
+Lists inside a cell are joined with ``;``. With a history, findings that were failing
+in the previous comparable run and have no finding now follow as rows with an empty
+``status`` and ``change`` = ``resolved`` (see docs/history.md). A cell that a spreadsheet
+would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return)
+gets a leading ``'`` so it is shown as text.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import csv
 import json
 from typing import ClassVar, TextIO
 
-from mamori.checks.findings import Appi, Finding
+from mamori.checks.findings import Appi, Finding, ResolvedFinding
 from mamori.checks.model import Framework
 from mamori.reports._common import jsonable, ordered_findings
 from mamori.reports.interface import Renderer, Report
@@ -75,6 +77,26 @@ def row(finding: Finding) -> list[str]:
     return [neutralise(c) for c in cells]
 
 
+GONE_MESSAGE = ("resolved: no finding in this run (resource removed or out of the rule's "
+                "scope); last status {status}")
+
+
+def gone_row(r: ResolvedFinding) -> list[str]:
+    """A resolved finding with no finding in this run: ``status`` empty, ``change`` resolved."""
+    rule, res = r.rule, r.resource
+    frameworks = [";".join(rule.frameworks.get(f.value, ())) if rule else "" for f in Framework]
+    cells = [
+        "", r.severity.value, str(r.severity.rank + 1), r.rule_id,
+        rule.title.en if rule else "", rule.title.ja if rule else "", r.causes[0].value,
+        ";".join(c.value for c in r.causes), res.type, res.id, res.name, res.provider,
+        res.account, "", "", GONE_MESSAGE.format(status=r.last_status.value), "{}", "", "",
+        "", *frameworks, rule.remediation.en if rule else "",
+        rule.remediation.ja if rule else "", "", "", r.fingerprint, "", "", "resolved",
+        r.first_seen.isoformat() if r.first_seen else "", "false",
+    ]
+    return [neutralise(c) for c in cells]
+
+
 class CsvRenderer(Renderer):
     """Writes one row per finding, in report order, after a BOM and the header."""
 
@@ -89,3 +111,6 @@ class CsvRenderer(Renderer):
         writer.writerow(COLUMNS)
         for finding in ordered_findings(report.result.findings):
             writer.writerow(row(finding))
+        drift = report.result.drift
+        for gone in drift.resolved if drift is not None else ():
+            writer.writerow(gone_row(gone))

@@ -30,6 +30,7 @@ from mamori.checks.summary import CauseCoverage, coverage, severity_counts, stat
 from mamori.reports._common import failures_by_provider, short_hash
 from mamori.reports._i18n import catalog, not_checked_reason
 from mamori.reports.html_data import appi_rows, findings_data, rules_by_cause
+from mamori.reports.html_history import history_context
 from mamori.reports.interface import Renderer, Report
 
 TEMPLATE = "report.html.j2"
@@ -148,13 +149,15 @@ def context(report: Report, ran_by: str) -> dict[str, Any]:
         "facts": run_facts(report, ran_by),
         "verdict": {"code": int(verdict.exit_code), "reason": verdict.reason,
                     "fail_on": policy.fail_on.value if policy.fail_on else None,
-                    "allow": policy.allow_incomplete},
+                    "allow": policy.allow_incomplete,
+                    "only": ", ".join(sorted(policy.only_changes or ()))},
         "totals": {s.value: n for s, n in status_counts(result).items()},
         "causes": [cause_card(c) for c in coverage(result)],
         "charts": charts(report),
         **appi_panel(result.findings),
         "rule_groups": rules_by_cause(result),
         "errors": [e.to_dict() for e in result.errors],
+        **history_context(result),
         "data": script_json(findings_data(report)),
         "css": Markup(template_text("report.css")),
         "js": Markup(template_text("report.js")),

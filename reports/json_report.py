@@ -10,19 +10,26 @@ written one at a time, never as one giant string; the output is exactly what
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib.resources import files
 from typing import Any, ClassVar, TextIO
 
-from mamori.checks.findings import Finding, RuleInfo, ScanResult
-from mamori.checks.model import Resource, Severity, Status
+from mamori.checks.findings import (
+    Drift,
+    Finding,
+    ResolvedFinding,
+    RuleInfo,
+    ScanResult,
+    TrendPoint,
+)
+from mamori.checks.model import Cause, Resource, Severity, Status
 from mamori.checks.summary import coverage, severity_counts, status_counts
 from mamori.ci.gate import GateVerdict
 from mamori.reports._common import jsonable, ordered_findings
 from mamori.reports.interface import Renderer, Report
 
 #: Version of the document layout. Minor versions only add fields.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_FILE = "report.schema.json"
 TOOL_NAME = "mamori"
 
@@ -53,6 +60,7 @@ def run_section(result: ScanResult, verdict: GateVerdict) -> dict[str, Any]:
         "exit_reason": verdict.reason,
         "fail_on": policy.fail_on.value if policy.fail_on is not None else None,
         "allow_incomplete": policy.allow_incomplete,
+        "only_changes": sorted(policy.only_changes) if policy.only_changes else None,
     }
 
 
@@ -120,9 +128,46 @@ def finding_entry(finding: Finding) -> dict[str, Any]:
     }
 
 
+def drift_section(drift: Drift) -> dict[str, Any]:
+    """The ``drift`` object: this run against the previous comparable run (schema 1.1)."""
+    previous = None
+    if drift.previous_as_of is not None:
+        previous = {"run_id": drift.previous_run, "as_of": drift.previous_as_of.isoformat()}
+    return {
+        "previous": previous,
+        "scope_key": drift.scope_key,
+        "totals": dict(drift.totals),
+        "by_cause": {c.value: dict(drift.counts[c]) for c in Cause},
+        "resolved_gone": [_gone_entry(r) for r in drift.resolved],
+    }
+
+
+def _gone_entry(r: ResolvedFinding) -> dict[str, Any]:
+    res = r.resource
+    return {"fingerprint": r.fingerprint, "rule_id": r.rule_id,
+            "title": r.rule.title.to_dict() if r.rule is not None else None,
+            "severity": r.severity.value, "causes": [c.value for c in r.causes],
+            "resource": {"type": res.type, "id": res.id, "name": res.name,
+                         "provider": res.provider, "account": res.account},
+            "last_status": r.last_status.value,
+            "first_seen": r.first_seen.isoformat() if r.first_seen else None,
+            "last_seen": r.last_seen.isoformat()}
+
+
+def trend_section(points: Sequence[TrendPoint]) -> list[dict[str, Any]]:
+    """The ``trend`` array: pass rate per cause of the last runs, oldest first."""
+    return [{"as_of": p.as_of.isoformat(), "run_id": p.run_id,
+             "pass_rate": {c.value: p.pass_rates.get(c) for c in Cause}} for p in points]
+
+
 def head_sections(report: Report) -> dict[str, Any]:
     """Every top-level member that comes before ``findings``."""
     result = report.result
+    history: dict[str, Any] = {}
+    if result.drift is not None:
+        history["drift"] = drift_section(result.drift)
+    if result.trend:
+        history["trend"] = trend_section(result.trend)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": result.run.tool_version},
@@ -130,6 +175,7 @@ def head_sections(report: Report) -> dict[str, Any]:
         "summary": summary_section(result),
         "coverage": [cov.to_dict() for cov in coverage(result)],
         "rules": [rule_entry(r) for r in sorted(result.rules, key=lambda r: r.id)],
+        **history,
     }
 
 
@@ -166,5 +212,8 @@ class JsonRenderer(Renderer):
         errors = (e.to_dict() for e in report.result.errors)
         _write_array(out, "errors", errors, last=False)
         notes = (n.to_dict() for n in report.result.gate_notes)
-        _write_array(out, "gate_notes", notes, last=True)
+        notices = report.result.notices
+        _write_array(out, "gate_notes", notes, last=not notices)
+        if notices:
+            _write_array(out, "notices", (n.to_dict() for n in notices), last=True)
         out.write("}\n")

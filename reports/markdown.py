@@ -30,6 +30,7 @@ from mamori.reports._common import (
     short_hash,
     text_in,
 )
+from mamori.reports._drift import CHANGES, drift_rows, resolved_rows
 from mamori.reports._i18n import not_checked_reason, t
 from mamori.reports.interface import Renderer, Report
 
@@ -75,8 +76,18 @@ def _failure_row(finding: Finding, lang: str, changes: bool) -> str:
              md_cell(text_in(finding.rule.title, lang)),
              md_cell(resource_label(finding.resource)), md_cell(finding.message)]
     if changes:
-        cells.append(md_cell(t(f"change_{finding.change}", lang)) if finding.change else "")
+        cells.append(_change_cell(finding, lang))
     return "| " + " | ".join(cells) + " |"
+
+
+def _change_cell(finding: Finding, lang: str) -> str:
+    """The change, with since when it fails for a persisting finding."""
+    if not finding.change:
+        return ""
+    text = t(f"change_{finding.change}", lang)
+    if finding.change == "persisting" and finding.first_seen is not None:
+        text += f" ({t('failing_since', lang, date=finding.first_seen.date().isoformat())})"
+    return md_cell(text)
 
 
 def top_failures(report: Report, top: int) -> list[str]:
@@ -96,6 +107,51 @@ def top_failures(report: Report, top: int) -> list[str]:
     if len(failed) > len(shown):
         lines += ["", t("more_in_reports", lang)]
     return lines
+
+
+def drift_block(report: Report, top: int) -> list[str]:
+    """New/persisting/resolved per cause and the first resolved findings (with a history)."""
+    lang, d = report.lang, report.result.drift
+    if d is None:
+        return []
+    intro = (t("drift_first", lang) if d.previous_as_of is None
+             else t("drift_previous", lang, as_of=d.previous_as_of.isoformat()))
+    names = [t(f"change_{k}", lang) for k in CHANGES]
+    lines = [f"### {t('drift_title', lang)}", "", intro, "",
+             f"| {t('cause', lang)} | " + " | ".join(names) + " |", "|---|--:|--:|--:|"]
+    for cause, n in drift_rows(report.result):
+        label = md_cell(cause.label_ja if lang == "ja" else cause.label_en)
+        lines.append(f"| {label} | " + " | ".join(str(n[k]) for k in CHANGES) + " |")
+    lines.append(f"| **{t('total', lang)}** | "
+                 + " | ".join(f"**{d.totals.get(k, 0)}**" for k in CHANGES) + " |")
+    if d.totals.get("unconfirmed"):
+        lines += ["", md_cell(t("drift_unconfirmed", lang, count=d.totals["unconfirmed"]))]
+    new = [f for f in ordered_findings(report.result.findings)
+           if f.change == "new" and f.status in (Status.FAIL, Status.ERROR)]
+    if new:
+        lines += ["", f"**{t('new_failures', lang)}** ({len(new)})", ""]
+        lines += [f"- P{f.priority} {f.status.value} {md_cell(f.rule.id)} · "
+                  f"{md_cell(resource_label(f.resource))}: {md_cell(f.message)}" for f in new[:top]]
+        if len(new) > top:
+            lines.append(f"- … +{len(new) - top}")
+    resolved = resolved_rows(report.result)
+    if resolved:
+        lines += ["", f"**{t('resolved_title', lang)}** ({len(resolved)})", ""]
+        for row in resolved[:top]:
+            how = t("resolved_gone" if row.gone else "resolved_pass", lang)
+            lines.append(f"- {md_cell(row.rule_id)} · {md_cell(row.resource)} — {md_cell(how)}")
+        if len(resolved) > top:
+            lines.append(f"- … +{len(resolved) - top}")
+    return lines
+
+
+def notices_block(report: Report) -> list[str]:
+    """Failed notifications or history writes (never gating)."""
+    notes = report.result.notices
+    if not notes:
+        return []
+    return [f"### {t('notices', report.lang)} ({len(notes)})", "",
+            *(f"- {md_cell(n.kind)}: {md_cell(n.message)}" for n in notes)]
 
 
 def collection_errors(report: Report, top: int) -> list[str]:
@@ -121,9 +177,15 @@ def head(report: Report) -> list[str]:
         f"{t('accounts', lang)}: {md_cell(', '.join(run.accounts)) or t('none', lang)}",
         f"{t('resources', lang)} {run.resources}",
         f"mamori {md_cell(run.tool_version)}",
-        f"{t('ruleset', lang)} `{short_hash(run.ruleset_hash)}`"])
+        f"{t('ruleset', lang)} `{short_hash(run.ruleset_hash)}`",
+        *_only_changes(verdict.policy.only_changes, lang)])
     title = t("verdict", lang, code=code, reason=md_cell(verdict.reason))
     return [f"## {_ICONS.get(code, '')} mamori — {title}", "", facts]
+
+
+def _only_changes(only: frozenset[str] | None, lang: str) -> list[str]:
+    """``only findings that are new gate`` under --fail-on-new (and for plans)."""
+    return [t("only_changes", lang, changes=", ".join(sorted(only)))] if only else []
 
 
 def counts_line(report: Report) -> str:
@@ -150,8 +212,10 @@ class MarkdownRenderer(Renderer):
         yield head(report)
         yield [counts_line(report)]
         yield causes_table(report)
+        yield drift_block(report, self.top)
         yield top_failures(report, self.top)
         yield collection_errors(report, self.top)
+        yield notices_block(report)
 
     def render(self, report: Report, out: TextIO) -> None:
         """Write the blocks separated by blank lines."""
