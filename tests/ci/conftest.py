@@ -10,6 +10,15 @@ from pathlib import Path
 from mamori.checks.findings import Finding, RuleInfo, RunInfo, ScanResult, Text
 from mamori.checks.model import Cause, Resource, Severity, Status, fingerprint
 
+#: Three users failing or passing MFA, shared by the waiver and baseline tests.
+USERS = """\
+- {type: user, id: web-1, enabled: true, console_access: true, mfa: false, admin: false}
+- {type: user, id: old-web-1, enabled: true, console_access: true, mfa: false, admin: false}
+- {type: user, id: ok-1, enabled: true, console_access: true, mfa: true, admin: false}
+"""
+NEW_USER = ("- {type: user, id: new-1, enabled: true, console_access: true, mfa: false, "
+            "admin: false}\n")
+
 AS_OF = datetime(2026, 11, 29, tzinfo=UTC)
 
 # Runs the real CLI; registers `inventory` in LAZY_COMMANDS when the lead has not yet

@@ -9,15 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.ci.conftest import mamori, mamori_with_inventory_command, write
+from tests.ci.conftest import NEW_USER, USERS, mamori, mamori_with_inventory_command, write
 
-USERS = """\
-- {type: user, id: web-1, enabled: true, console_access: true, mfa: false, admin: false}
-- {type: user, id: old-web-1, enabled: true, console_access: true, mfa: false, admin: false}
-- {type: user, id: ok-1, enabled: true, console_access: true, mfa: true, admin: false}
-"""
-NEW_USER = ("- {type: user, id: new-1, enabled: true, console_access: true, mfa: false, "
-            "admin: false}\n")
 WAIVERS = """\
 waivers:
   - rule: MAM-IAM-*

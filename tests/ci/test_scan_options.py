@@ -15,15 +15,8 @@ from mamori.ci.baseline import write_baseline
 from mamori.ci.gate import ExitCode, GatePolicy, decide
 from mamori.ci.scan_options import apply_gate_inputs, load_gate_inputs
 from mamori.providers.factory import build_providers
-from tests.ci.conftest import finding, result, write
+from tests.ci.conftest import NEW_USER, USERS, finding, result, write
 
-USERS = """\
-- {type: user, id: web-1, enabled: true, console_access: true, mfa: false, admin: false}
-- {type: user, id: old-web-1, enabled: true, console_access: true, mfa: false, admin: false}
-- {type: user, id: ok-1, enabled: true, console_access: true, mfa: true, admin: false}
-"""
-NEW_USER = ("- {type: user, id: new-1, enabled: true, console_access: true, mfa: false, "
-            "admin: false}\n")
 WAIVER = """\
 waivers:
   - rule: MAM-IAM-*
