@@ -81,4 +81,5 @@ def history_context(result: ScanResult) -> dict[str, Any]:
             "resolved_total": len(resolved),
         }
     return {"drift": drift, "trend": trend_chart(result.trend),
-            "notices": [n.to_dict() for n in result.notices]}
+            "notices": [n.to_dict() for n in result.notices],
+            "gate_notes": [n.to_dict() for n in result.gate_notes]}

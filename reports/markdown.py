@@ -154,6 +154,16 @@ def notices_block(report: Report) -> list[str]:
             *(f"- {md_cell(n.kind)}: {md_cell(n.message)}" for n in notes)]
 
 
+def gate_notes_block(report: Report) -> list[str]:
+    """Expired or unused waivers and stale baseline entries (never gating)."""
+    notes = report.result.gate_notes
+    if not notes:
+        return []
+    return [f"### {t('gate_notes', report.lang)} ({len(notes)})", "",
+            *(f"- {md_cell(n.kind)} · {md_cell(n.source)}: {md_cell(n.message)}"
+              for n in notes)]
+
+
 def collection_errors(report: Report, top: int) -> list[str]:
     """Collection errors, at most ``top`` listed."""
     errors = report.result.errors
@@ -216,6 +226,7 @@ class MarkdownRenderer(Renderer):
         yield top_failures(report, self.top)
         yield collection_errors(report, self.top)
         yield notices_block(report)
+        yield gate_notes_block(report)
 
     def render(self, report: Report, out: TextIO) -> None:
         """Write the blocks separated by blank lines."""
