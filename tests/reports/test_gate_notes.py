@@ -11,7 +11,6 @@ import pytest
 from mamori.checks.findings import GateNote
 from mamori.reports.interface import Report
 from mamori.reports.registry import renderer
-
 from tests.reports.conftest import build_report
 
 NOTE = GateNote("waiver_expired", "waivers.yaml:12",
