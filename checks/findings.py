@@ -113,6 +113,8 @@ class RunInfo:
     #: What was asked for, independent of the working folder (absolute inventory paths,
     #: cloud targets): the history's notion of "same scope". Empty: use ``providers``.
     scope: tuple[str, ...] = ()
+    #: ``user@host`` that ran the scan (auditors ask who ran it, and where).
+    ran_by: str = ""
 
 
 @dataclass(frozen=True)

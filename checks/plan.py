@@ -33,7 +33,7 @@ from mamori.checks.engine import Engine
 from mamori.checks.findings import Finding, RunInfo, ScanResult
 from mamori.checks.model import Cause, Resource, Status
 from mamori.checks.ruleset import ruleset_hash
-from mamori.checks.scan import compile_rules, load_rule_specs, select_rules
+from mamori.checks.scan import compile_rules, load_rule_specs, select_rules, who_ran
 
 if TYPE_CHECKING:
     from mamori.providers.interface import Provider
@@ -74,7 +74,7 @@ def run_plan(request: PlanRequest) -> ScanResult:
     resources = len(after_resources)
     run = RunInfo(as_of=as_of, started=started, finished=datetime.now(UTC),
                   providers=(after.describe(),), accounts=(), ruleset_hash=ruleset_hash(rules),
-                  tool_version=__version__, resources=resources)
+                  tool_version=__version__, resources=resources, ran_by=who_ran())
     causes = tuple(c for c in Cause if request.causes is None or c in request.causes)
     return ScanResult(run=run, rules=[r.info for r in rules],
                       findings=classify(after_findings, previous), errors=[],

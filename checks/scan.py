@@ -7,6 +7,8 @@ bounded by the findings, not by the inventory.
 
 from __future__ import annotations
 
+import getpass
+import socket
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -100,10 +102,19 @@ def run_scan(request: ScanRequest) -> ScanResult:
     run = RunInfo(as_of=as_of, started=started, finished=datetime.now(UTC),
                   providers=tuple(p.describe() for p in request.providers),
                   accounts=tuple(sorted(accounts)), ruleset_hash=ruleset_hash(rules),
-                  tool_version=__version__, resources=resources)
+                  tool_version=__version__, resources=resources, ran_by=who_ran())
     causes = tuple(c for c in Cause if request.causes is None or c in request.causes)
     return ScanResult(run=run, rules=[r.info for r in rules], findings=findings, errors=errors,
                       rule_stats=engine.stats(), causes_selected=causes)
+
+
+def who_ran() -> str:
+    """``user@host`` of this process: the run's own machine."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        user = "?"
+    return f"{user}@{socket.gethostname()}"
 
 
 class _Writer(Protocol):

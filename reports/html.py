@@ -14,9 +14,7 @@ up front. The JSON is escaped for a ``<script type="application/json">`` block: 
 
 from __future__ import annotations
 
-import getpass
 import json
-import socket
 from collections.abc import Callable, Sequence
 from importlib.resources import files
 from typing import Any, ClassVar, TextIO
@@ -26,6 +24,7 @@ from markupsafe import Markup
 
 from mamori.checks.findings import Finding
 from mamori.checks.model import Severity, Status
+from mamori.checks.scan import who_ran
 from mamori.checks.summary import CauseCoverage, coverage, severity_counts, status_counts
 from mamori.reports._common import failures_by_provider, short_hash
 from mamori.reports._i18n import catalog, not_checked_reason
@@ -69,15 +68,6 @@ def script_json(value: Any) -> Markup:
     for raw, escaped in _JSON_ESCAPES:  # str.replace: far faster than translate on MBs
         text = text.replace(raw, escaped)
     return Markup(text)
-
-
-def who_ran() -> str:
-    """``user@host`` of the process rendering the report (the run's own machine)."""
-    try:
-        user = getpass.getuser()
-    except (OSError, KeyError):  # no login name in some containers
-        user = "?"
-    return f"{user}@{socket.gethostname()}"
 
 
 def _bar(counts: dict[Status, int]) -> list[dict[str, Any]]:
@@ -180,6 +170,6 @@ class HtmlRenderer(Renderer):
     def render(self, report: Report, out: TextIO) -> None:
         """Render the template and write it in chunks."""
         template = environment().get_template(TEMPLATE)
-        ctx = context(report, self.ran_by or who_ran())
+        ctx = context(report, self.ran_by or report.result.run.ran_by or who_ran())
         for chunk in template.generate(ctx):
             out.write(chunk)

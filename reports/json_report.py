@@ -56,6 +56,7 @@ def run_section(result: ScanResult, verdict: GateVerdict) -> dict[str, Any]:
         "accounts": list(run.accounts),
         "ruleset_hash": run.ruleset_hash,
         "resources": run.resources,
+        "ran_by": run.ran_by,
         "exit_code": int(verdict.exit_code),
         "exit_reason": verdict.reason,
         "fail_on": policy.fail_on.value if policy.fail_on is not None else None,

@@ -62,6 +62,7 @@ def test_fail_gives_exit_1_and_reports(estate: Path) -> None:
     statuses = {f["resource"]["id"]: f["status"] for f in doc["findings"]}
     assert statuses == {"u-ok": "PASS", "u-nomfa": "FAIL"}
     assert doc["run"]["exit_code"] == 1
+    assert "@" in doc["run"]["ran_by"]  # user@host, for the auditor
     csv_bytes = (estate / "out" / "mamori-report.csv").read_bytes()
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     assert "鈴木" in csv_bytes.decode("utf-8-sig")
