@@ -20,8 +20,53 @@ from mamori.checks.errors import InputError, Location, display_path
 KeyPath = tuple[str | int, ...]
 
 
+#: Most nodes a document may hold once aliases are expanded.
+MAX_NODES = 2_000_000
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader: never constructs arbitrary Python objects."""
+
+
+class YamlTooLarge(ValueError):
+    """A document whose aliases expand past MAX_NODES, or that contains itself."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def check_expanded_size(root: yaml.Node, limit: int = MAX_NODES) -> None:
+    """Refuse "billion laughs" documents before building them.
+
+    Nodes are counted with aliases expanded, memoized per node, so the check itself is
+    linear in the document's text.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise YamlTooLarge("recursive alias: a node contains itself",
+                               node.start_mark.line + 1)
+        in_progress.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        in_progress.discard(key)
+        sizes[key] = total
+        if total > limit:
+            raise YamlTooLarge(f"document too large once aliases are expanded "
+                               f"(more than {limit} nodes)", node.start_mark.line + 1)
+        return total
+
+    size(root)
 
 
 @dataclass(frozen=True)
@@ -89,6 +134,10 @@ def parse_documents(text: str, file: str, error: type[InputError]) -> Iterator[D
             node = loader.get_node()
             if node is None:
                 continue
+            try:
+                check_expanded_size(node)
+            except YamlTooLarge as exc:
+                raise error(f"invalid YAML: {exc.message}", Location(file, exc.line)) from exc
             doc = Document(data=None, file=file)
             data = _build(loader, node, (), doc, error)
             yield Document(data=data, file=file, lines=doc.lines)

@@ -14,10 +14,8 @@ from typing import Any
 
 import yaml
 
+from mamori.checks.yamlsrc import MAX_NODES, YamlTooLarge, check_expanded_size
 from mamori.providers.files.located import LineList, LineMap
-
-#: Most nodes a document may hold once aliases are expanded.
-MAX_NODES = 2_000_000
 
 
 class YamlProblem(Exception):
@@ -93,30 +91,11 @@ def _check_duplicates(node: yaml.MappingNode) -> None:
 
 
 def _check_size(root: yaml.Node) -> None:
-    """Count nodes with aliases expanded (memoized, so it is linear in the document)."""
-    sizes: dict[int, int] = {}
-    in_progress: set[int] = set()
-
-    def size(node: yaml.Node) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in in_progress:
-            raise YamlProblem("recursive alias: a node contains itself", _line(node))
-        in_progress.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        in_progress.discard(key)
-        sizes[key] = total
-        if total > MAX_NODES:
-            raise YamlProblem(f"document too large once aliases are expanded "
-                              f"(more than {MAX_NODES} nodes)", _line(node))
-        return total
-
-    size(root)
+    """The shared alias-bomb guard, as a YamlProblem with the line."""
+    try:
+        check_expanded_size(root, MAX_NODES)
+    except YamlTooLarge as exc:
+        raise YamlProblem(exc.message, exc.line) from exc
 
 
 class LineLoader(LineConstructor, yaml.SafeLoader):

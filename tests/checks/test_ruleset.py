@@ -117,3 +117,13 @@ def test_impossible_date_is_located(write_rule: WriteRule) -> None:
     err = error_of(write_rule("assert: {attr: created, eq: 2026-02-30}\n"))
     assert "invalid value" in err.message
     assert err.location is not None and err.location.line == 7
+
+
+def test_alias_bomb_is_refused(tmp_path: Path) -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1},"
+               f" *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 9)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    err = error_of(path)
+    assert "too large once aliases are expanded" in err.message
