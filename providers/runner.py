@@ -18,36 +18,41 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from mamori.checks.model import CollectionError, Resource
-from mamori.providers.interface import Collected
+
+#: What tasks yield besides further tasks: resources and collection errors, plus any
+#: provider-internal records (Azure's role assignments, kept for a merge at the end).
+T = TypeVar("T")
 
 _QUEUE_SIZE = 10_000  # bounds memory when the consumer is slower than the workers
 _PUT_POLL = 0.1  # seconds between checks for an abandoned stream
 
 
 @dataclass(frozen=True)
-class Task:
-    """One unit of concurrent work: ``run()`` yields resources, errors and tasks.
+class Task(Generic[T]):
+    """One unit of concurrent work: ``run()`` yields items and further tasks.
 
     ``account`` is the AWS account, Azure subscription or GCP project the task covers.
     """
 
     label: str
-    run: Callable[[], Iterator[Resource | CollectionError | Task]]
+    run: Callable[[], Iterable[T | Task[T]]]
     resource_types: tuple[str, ...] = ()
     account: str = ""
     region: str = ""
 
 
+#: The task of a provider that yields only resources and collection errors.
+CollectedTask = Task[Resource | CollectionError]
+
+
 @dataclass(frozen=True)
 class _Done:
-    task: Task
+    task: Task[Any]
     resources: int
     errors: int
-
-
-Item = Resource | CollectionError | Task | _Done
 
 
 @dataclass(frozen=True)
@@ -60,12 +65,12 @@ class RunnerConfig:
     progress: Callable[[str], None] | None = None
 
 
-def run_tasks(tasks: Iterable[Task], config: RunnerConfig) -> Iterator[Collected]:
+def run_tasks(tasks: Iterable[Task[T]], config: RunnerConfig) -> Iterator[T | CollectionError]:
     """Run ``tasks`` (and the tasks they hand out) on ``config.max_workers`` threads."""
-    results: queue.Queue[Item] = queue.Queue(_QUEUE_SIZE)
+    results: queue.Queue[T | CollectionError | Task[T] | _Done] = queue.Queue(_QUEUE_SIZE)
     stop = threading.Event()
 
-    def put(item: Item) -> None:
+    def put(item: T | CollectionError | Task[T] | _Done) -> None:
         while not stop.is_set():
             try:
                 results.put(item, timeout=_PUT_POLL)
@@ -73,7 +78,7 @@ def run_tasks(tasks: Iterable[Task], config: RunnerConfig) -> Iterator[Collected
             except queue.Full:
                 continue
 
-    def work(task: Task) -> None:
+    def work(task: Task[T]) -> None:
         resources = errors = 0
         try:
             for item in task.run():
@@ -115,7 +120,7 @@ def _progress_line(done: _Done, provider: str) -> str:
     return line + (f", {done.errors} errors" if done.errors else "")
 
 
-def internal_error(task: Task, exc: Exception, config: RunnerConfig) -> CollectionError:
+def internal_error(task: Task[T], exc: Exception, config: RunnerConfig) -> CollectionError:
     """The record of a bug in ``task``: its resource types become ERROR."""
     return CollectionError(
         provider=config.provider, operation=task.label, scope=task.label, code="InternalError",

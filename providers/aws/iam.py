@@ -30,14 +30,14 @@ from mamori.providers.aws.common import batches, resource, tag_map, utc
 from mamori.providers.aws.errors import AWS_ERRORS, FAILED, NOT_CONFIGURED, Outcome, Scope
 from mamori.providers.aws.policy import grants_admin, is_admin_policy_arn, trust
 from mamori.providers.aws.session import GLOBAL, Account
-from mamori.providers.runner import Task
+from mamori.providers.runner import CollectedTask, Task
 
 TYPES = ("user", "role")
 USER_BATCH = 25
 SOURCE = "aws:iam:GetAccountAuthorizationDetails"
 _NEVER_USED = frozenset({"N/A", "no_information", "not_supported"})
 
-Item = Resource | CollectionError | Task
+Item = Resource | CollectionError | CollectedTask
 LastUsed = datetime | str  # a datetime or "never"
 
 

@@ -36,7 +36,7 @@ from mamori.providers.aws.session import (
     targets,
 )
 from mamori.providers.interface import Collected, Provider
-from mamori.providers.runner import RunnerConfig, Task, run_tasks
+from mamori.providers.runner import CollectedTask, RunnerConfig, Task, run_tasks
 
 __all__ = ["AwsOptions", "AwsProvider"]
 
@@ -49,7 +49,7 @@ TYPES_BY_SERVICE: dict[str, tuple[str, ...]] = {
 }
 REGIONAL_SERVICES = ("ec2", "rds")
 
-Item = Resource | CollectionError | Task
+Item = Resource | CollectionError | CollectedTask
 
 
 class AwsProvider(Provider):
@@ -73,8 +73,8 @@ class AwsProvider(Provider):
         """Stream resources and collection errors from every target."""
         with self._seen_lock:
             self._seen.clear()
-        tasks = [Task(t.label, partial(self._open, t), self._wanted_types())
-                 for t in targets(self.options)]
+        tasks: list[CollectedTask] = [Task(t.label, partial(self._open, t), self._wanted_types())
+                                      for t in targets(self.options)]
         config = RunnerConfig(PROVIDER, scrub, self.options.max_workers, self.options.progress)
         yield from run_tasks(tasks, config)
 
@@ -129,7 +129,7 @@ class AwsProvider(Provider):
             return (account.home_region,)
         return tuple(sorted(str(r["RegionName"]) for r in answer.get("Regions", [])))
 
-    def _service_tasks(self, account: Account) -> Iterator[Task]:
+    def _service_tasks(self, account: Account) -> Iterator[CollectedTask]:
         opts, acct = self.options, account.id
         if opts.wants("account"):
             yield Task(f"account {acct} account", partial(account_service.collect, account),

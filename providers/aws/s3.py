@@ -21,7 +21,7 @@ from mamori.providers.aws.common import batches, resource, tag_map
 from mamori.providers.aws.errors import FAILED, NOT_CONFIGURED, Outcome, Scope
 from mamori.providers.aws.policy import public_reasons
 from mamori.providers.aws.session import GLOBAL, Account
-from mamori.providers.runner import Task
+from mamori.providers.runner import CollectedTask, Task
 
 TYPES = ("bucket",)
 BATCH = 5  # buckets per task: each bucket costs about eight calls
@@ -33,7 +33,7 @@ _PUBLIC_GROUPS = {
 }
 _NO_PAB = frozenset({"NoSuchPublicAccessBlockConfiguration"})
 
-Item = Resource | CollectionError | Task
+Item = Resource | CollectionError | CollectedTask
 Flags = dict[str, bool] | Outcome
 
 

@@ -14,8 +14,6 @@ registry then says ``pip install 'mamori[azure]'``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
@@ -36,6 +34,7 @@ from mamori.providers.azure.graph_client import GraphClient
 from mamori.providers.azure.options import AzureOptions
 from mamori.providers.azure.subscriptions import Subscription, resolve
 from mamori.providers.interface import Collected, Provider
+from mamori.providers.runner import RunnerConfig, Task, run_tasks
 
 __all__ = ["AzureOptions", "AzureProvider"]
 
@@ -48,16 +47,6 @@ _SERVICES: dict[str, tuple[Callable[..., Iterable[Collected]], tuple[str, ...]]]
     "compute": (compute.collect, compute.RESOURCE_TYPES),
     "sql": (sql.collect, sql.RESOURCE_TYPES),
 }
-
-
-@dataclass(frozen=True)
-class _Task:
-    """One unit of concurrent work and what it leaves ERROR if it crashes."""
-
-    label: str
-    run: Callable[[], Iterable[Item]]
-    resource_types: tuple[str, ...]
-    account: str = ""
 
 
 class AzureProvider(Provider):
@@ -87,7 +76,8 @@ class AzureProvider(Provider):
         rbac: list[RbacResult] = []
         directory: Directory | None = None
         tasks = self._tasks(credential, subs, graph_client)
-        for item in _run(tasks, options.max_workers, options.progress):
+        config = RunnerConfig(PROVIDER, scrub, options.max_workers, options.progress)
+        for item in run_tasks(tasks, config):
             if isinstance(item, RbacResult):
                 rbac.append(item)
             elif isinstance(item, Directory):
@@ -111,19 +101,19 @@ class AzureProvider(Provider):
         return readable
 
     def _tasks(self, credential: Any, subs: list[Subscription],
-               graph_client: GraphClient | None) -> list[_Task]:
+               graph_client: GraphClient | None) -> list[Task[Item]]:
         options = self.options
-        tasks: list[_Task] = []
+        tasks: list[Task[Item]] = []
         for sub in subs:
             for service, (fn, types) in _SERVICES.items():
                 if options.wants(service):
-                    tasks.append(_Task(f"subscription {sub.id} {service}",
+                    tasks.append(Task(f"subscription {sub.id} {service}",
                                        _bind(fn, sub, credential, options), types, sub.id))
             if options.wants("authorization"):
-                tasks.append(_Task(f"subscription {sub.id} authorization",
+                tasks.append(Task(f"subscription {sub.id} authorization",
                                    _rbac_task(sub, credential, options), ("role",), sub.id))
         if graph_client is not None:
-            tasks.append(_Task("tenant graph", _graph_task(graph_client), ("user", "account")))
+            tasks.append(Task("tenant graph", _graph_task(graph_client), ("user", "account")))
         return tasks
 
     def _progress(self, line: str) -> None:
@@ -162,35 +152,6 @@ def _relabel(scope: Scope, tenant_id: str) -> Iterator[CollectionError]:
             provider=error.provider, operation=error.operation,
             scope=f"tenant {tenant_id}".strip(), code=error.code, message=error.message,
             resource_types=error.resource_types, account=tenant_id)
-
-
-def _run(tasks: list[_Task], max_workers: int,
-         progress: Callable[[str], None] | None) -> Iterator[Item]:
-    """Run tasks on a bounded pool; yield each one's items as it finishes."""
-    if not tasks:
-        return
-    pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="mamori-azure")
-    try:
-        futures: dict[Future[list[Item]], _Task] = {
-            pool.submit(_gather, task): task for task in tasks}
-        for future in as_completed(futures):
-            items = future.result()
-            if progress is not None:
-                progress(_progress_line(futures[future].label, items))
-            yield from items
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _gather(task: _Task) -> list[Item]:
-    """A task's items; a bug in it becomes an InternalError record (fail closed)."""
-    try:
-        return list(task.run())
-    except Exception as exc:
-        return [CollectionError(
-            provider=PROVIDER, operation=task.label, scope=task.label, code="InternalError",
-            message=scrub(f"{type(exc).__name__}: {exc}"),
-            resource_types=task.resource_types, account=task.account)]
 
 
 def _progress_line(label: str, items: Sequence[object]) -> str:

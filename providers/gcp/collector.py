@@ -22,7 +22,7 @@ from mamori.providers.gcp.provider import GcpOptions
 from mamori.providers.gcp.rest import Rest
 from mamori.providers.gcp.values import PROVIDER
 from mamori.providers.interface import Collected
-from mamori.providers.runner import RunnerConfig, Task, run_tasks
+from mamori.providers.runner import CollectedTask, RunnerConfig, Task, run_tasks
 
 SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 Collector = Callable[[ProjectContext], Iterator[Any]]
@@ -36,6 +36,8 @@ COLLECTORS: dict[str, tuple[tuple[str, Collector, tuple[str, ...]], ...]] = {
                 ("compute instances", compute.collect_instances, ("host",))),
     "sql": (("sql", sql.collect, ("database",)),),
 }
+
+Item = Resource | CollectionError | CollectedTask
 
 
 def resource_types(options: GcpOptions) -> tuple[str, ...]:
@@ -92,7 +94,7 @@ def _projects(options: GcpOptions, rest: Rest, rec: Recorder,
     return projects
 
 
-def _tasks(options: GcpOptions, ctx: ProjectContext) -> Iterator[Task]:
+def _tasks(options: GcpOptions, ctx: ProjectContext) -> Iterator[CollectedTask]:
     for service, entries in COLLECTORS.items():
         if not options.wants(service):
             continue
@@ -101,6 +103,5 @@ def _tasks(options: GcpOptions, ctx: ProjectContext) -> Iterator[Task]:
                        resource_types=types, account=ctx.project_id)
 
 
-def _bind(collector: Collector,
-          ctx: ProjectContext) -> Callable[[], Iterator[Resource | CollectionError | Task]]:
+def _bind(collector: Collector, ctx: ProjectContext) -> Callable[[], Iterator[Item]]:
     return lambda: collector(ctx)

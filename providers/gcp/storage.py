@@ -39,14 +39,14 @@ from mamori.checks.model import CollectionError, Resource
 from mamori.providers.gcp.errors import FAILED, Recorder
 from mamori.providers.gcp.projects import ProjectContext
 from mamori.providers.gcp.values import labels, make_resource, without
-from mamori.providers.runner import Task
+from mamori.providers.runner import CollectedTask, Task
 
 PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
 BATCH = 25  # buckets per parallel task (each costs one to three calls)
 TYPES = ("bucket",)
 
 
-def collect(ctx: ProjectContext) -> Iterator[Resource | CollectionError | Task]:
+def collect(ctx: ProjectContext) -> Iterator[Resource | CollectionError | CollectedTask]:
     """List the project's buckets and hand them out in parallel batches."""
     rec = Recorder(ctx.project_id)
     client = _client(ctx)
