@@ -14,9 +14,10 @@ from lxml import html as lxml_html
 from mamori.checks import appi
 from mamori.checks.findings import Appi, Finding
 from mamori.checks.model import Cause, DataClass, Resource, Status
+from mamori.checks.scan import who_ran
 from mamori.checks.summary import coverage
 from mamori.reports._i18n import appi_text, catalog
-from mamori.reports.html import APPI_ROWS, HtmlRenderer, script_json, template_text, who_ran
+from mamori.reports.html import APPI_ROWS, HtmlRenderer, script_json, template_text
 from mamori.reports.html_data import FINDING_FIELDS
 from mamori.reports.interface import Report
 
