@@ -174,3 +174,30 @@ def trust(document: Any, own_account: str) -> tuple[list[str], bool]:
 def any_admin(documents: Iterable[Any]) -> bool:
     """True when any of the documents grants admin rights."""
     return any(grants_admin(d) for d in documents)
+
+
+#: One way a bucket may be public: the reasons known so far, whether more may be
+#: hidden (a denied read, a value unknown until apply), and whether a public access
+#: block neutralises the path (True), leaves it open (False) or cannot be told (None).
+ExposurePath = tuple[list[str], bool, bool | None]
+
+
+def combine_exposure(paths: Iterable[ExposurePath]) -> tuple[bool | None, list[str], list[str]]:
+    """``(public, public_via, blocked)`` for a bucket's exposure paths.
+
+    ``public`` is None when it cannot be decided: a known open path makes it True even
+    when another path is unknown, but "not public" needs every path decided.
+    """
+    open_via: list[str] = []
+    blocked: list[str] = []
+    unknown = False
+    for reasons, more_unknown, neutralised in paths:
+        if neutralised is True:
+            blocked += reasons
+        elif more_unknown or (reasons and neutralised is None):
+            unknown = True
+            open_via += reasons if neutralised is False else []
+        else:
+            open_via += reasons
+    public = bool(open_via) if open_via or not unknown else None
+    return public, open_via, blocked

@@ -19,7 +19,7 @@ from typing import Any
 from mamori.checks.model import CollectionError, Resource
 from mamori.providers.aws.common import batches, resource, tag_map
 from mamori.providers.aws.errors import FAILED, NOT_CONFIGURED, Outcome, Scope
-from mamori.providers.aws.policy import public_reasons
+from mamori.providers.aws.policy import combine_exposure, public_reasons
 from mamori.providers.aws.session import GLOBAL, Account
 from mamori.providers.runner import CollectedTask, Task
 
@@ -168,22 +168,14 @@ def _policy_reasons(answer: Any) -> list[str] | None:
 
 def _exposure(attributes: dict[str, Any], raw: dict[str, Any], acl: Any, bucket_policy: Any,
               bucket_pab: Flags, account_pab: Flags) -> None:
-    paths = [(_acl_reasons(acl), _effective("IgnorePublicAcls", bucket_pab, account_pab)),
-             (_policy_reasons(bucket_policy),
-              _effective("RestrictPublicBuckets", bucket_pab, account_pab))]
-    open_via: list[str] = []
-    blocked: list[str] = []
-    unknown = False
-    for reasons, neutralised in paths:
-        if neutralised is True:
-            blocked += reasons or []
-        elif reasons is None or (reasons and neutralised is None):
-            unknown = True
-        else:
-            open_via += reasons
-    raw["public_via_blocked"] = blocked
-    if open_via or not unknown:
-        attributes["public"] = bool(open_via)
+    acl_reasons, policy_reasons = _acl_reasons(acl), _policy_reasons(bucket_policy)
+    public, open_via, raw["public_via_blocked"] = combine_exposure([
+        (acl_reasons or [], acl_reasons is None,
+         _effective("IgnorePublicAcls", bucket_pab, account_pab)),
+        (policy_reasons or [], policy_reasons is None,
+         _effective("RestrictPublicBuckets", bucket_pab, account_pab))])
+    if public is not None:
+        attributes["public"] = public
         attributes["public_via"] = open_via
 
 

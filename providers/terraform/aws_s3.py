@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mamori.checks.model import Resource
-from mamori.providers.aws.policy import public_reasons
+from mamori.providers.aws.policy import combine_exposure, public_reasons
 from mamori.providers.terraform.common import make, tri_any
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource
@@ -140,22 +140,12 @@ def _flag(res: TfResource, index: Index, flag: str) -> bool | None:
 
 def _exposure(res: TfResource, index: Index, attributes: dict[str, Any],
               raw: dict[str, Any]) -> None:
-    paths = [(_acl_reasons(res, index), _flag(res, index, "ignore_public_acls")),
-             (_policy_reasons(res, index), _flag(res, index, "restrict_public_buckets"))]
-    open_via: list[str] = []
-    blocked: list[str] = []
-    unknown = False
-    for (reasons, path_unknown), neutralised in paths:
-        if neutralised is True:
-            blocked += reasons
-        elif path_unknown or (reasons and neutralised is None):
-            unknown = True
-            open_via += reasons if neutralised is False else []
-        else:
-            open_via += reasons
-    raw["public_via_blocked"] = blocked
-    if open_via or not unknown:
-        attributes["public"] = bool(open_via)
+    acl, policy = _acl_reasons(res, index), _policy_reasons(res, index)
+    public, open_via, raw["public_via_blocked"] = combine_exposure([
+        (*acl, _flag(res, index, "ignore_public_acls")),
+        (*policy, _flag(res, index, "restrict_public_buckets"))])
+    if public is not None:
+        attributes["public"] = public
         attributes["public_via"] = open_via
 
 
