@@ -8,7 +8,6 @@ the console, JSON and CSV reports of one scan can be read side by side.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
@@ -17,10 +16,7 @@ from typing import Any
 
 from mamori.checks.findings import Finding, Text
 from mamori.checks.model import Resource, Status
-
-# C0 and C1 control characters, DEL, and the Unicode line/paragraph separators and
-# bidirectional overrides that can rearrange or hide text in a terminal.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from mamori.checks.text import printable as printable  # re-exported for the renderers
 
 
 def finding_sort_key(finding: Finding) -> tuple[int, str, str, str, str, str]:
@@ -79,15 +75,6 @@ def resource_location(resource: Resource) -> str:
     """``provider/account/region`` with empty parts left out."""
     parts = (resource.provider, resource.account, resource.region)
     return "/".join(p for p in parts if p)
-
-
-def printable(text: str) -> str:
-    """Text safe for a terminal: control characters shown escaped, never interpreted.
-
-    A resource name with an ANSI escape sequence or a carriage return could otherwise
-    repaint or hide lines of the console report.
-    """
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def short_hash(ruleset_hash: str) -> str:

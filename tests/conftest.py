@@ -1,4 +1,9 @@
-"""Suite-wide guards: no test may reach a non-loopback address."""
+"""Suite-wide guards: no test may reach a non-loopback address.
+
+Also the suite's hypothesis profile: derandomized (the same examples on every run, so a
+failure reproduces), bounded example counts, no per-example deadline (the machines CI
+runs on vary in speed; speed is measured by benchmarks, not by tests).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "mamori", derandomize=True, max_examples=150, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("mamori")
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
