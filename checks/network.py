@@ -10,6 +10,7 @@ open-port rule.
 
 from __future__ import annotations
 
+import ipaddress
 import unicodedata
 
 #: The protocol names a ``firewall_rule`` may have. ``all`` means every protocol.
@@ -68,6 +69,39 @@ def normalize_protocol(value: object) -> str:
                             "protocol, or 'all'")
     raise ProtocolError(f"unknown protocol '{value}' (expected one of {', '.join(PROTOCOLS)}; "
                         "numbers 6, 17, 1, 58, 132, 50, 51, 47 and -1 are also understood)")
+
+
+#: The internet as source networks: every IPv4 and every IPv6 address.
+INTERNET: tuple[str, ...] = ("0.0.0.0/0", "::/0")
+
+# Words firewall exports and consoles use for "any source". A bare 0.0.0.0 or :: (no
+# prefix length) means "any" in most firewall UIs, never the single unspecified address.
+_ANY_SOURCE: dict[str, tuple[str, ...]] = {
+    "any": INTERNET, "*": INTERNET, "all": INTERNET, "internet": INTERNET,
+    "anywhere": INTERNET, "0.0.0.0": ("0.0.0.0/0",), "::": ("::/0",),
+}
+
+
+class SourceError(ValueError):
+    """A source that is neither a network, an address nor a word for "any"."""
+
+
+def normalize_source(value: object) -> tuple[str, ...]:
+    """The networks ``value`` stands for, normalised by ``ipaddress``.
+
+    ``10.0.0.5/8`` → ``10.0.0.0/8``; a bare address → ``/32`` or ``/128``; ``any``,
+    ``*``, ``internet``, bare ``0.0.0.0`` or ``::`` → the internet.
+    """
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise SourceError("expected an IP network like 10.0.0.0/8 or ::/0, or an address")
+    word = unicodedata.normalize("NFKC", value).strip().casefold()
+    if word in _ANY_SOURCE:
+        return _ANY_SOURCE[word]
+    try:
+        return (str(ipaddress.ip_network(word, strict=False)),)
+    except ValueError:
+        raise SourceError("expected an IP network like 10.0.0.0/8 or ::/0, an address, "
+                          "or any/*/internet") from None
 
 
 def has_ports(protocol: str) -> bool:
