@@ -26,6 +26,8 @@ class Kind(StrEnum):
     CIDR_LIST = "cidr_list"  # IPv4/IPv6 networks, e.g. 0.0.0.0/0, ::/0
     PORT_RANGES = "port_ranges"  # list of [from, to]
     OBJECT_LIST = "object_list"  # list of records described by ``item``
+    ON_FILE = "on_file"  # a reference to a document, or yes/no: False when not on file
+    PROTOCOL = "protocol"  # one of mamori.checks.network.PROTOCOLS
     ANY = "any"  # free-form (``raw``)
 
 
@@ -39,6 +41,9 @@ class Field:
     never: bool = False  # a DATE that may be the string "never" (e.g. key never used)
     secret: bool = False  # never printed: masked in evidence, logs and reports
     item: Mapping[str, Field] = field(default_factory=dict)
+    # A BOOL that may be written as the date it became true (an asset ledger's disposal
+    # date): the value is then true, and the date is stored under this attribute.
+    date_attr: str = ""
 
 
 def _f(kind: Kind, doc: str, **kw: object) -> Field:
@@ -104,7 +109,8 @@ VOCABULARY: dict[str, dict[str, Field]] = {
     },
     "firewall_rule": {
         "direction": _f(Kind.ENUM, "traffic direction", choices=("ingress", "egress")),
-        "protocol": _f(S, "tcp, udp, icmp or all"),
+        "protocol": _f(Kind.PROTOCOL, "all, tcp, udp, icmp, icmpv6, sctp, esp, ah or gre "
+                       "(also -1, *, any, 'All traffic', protocol numbers)"),
         "ports": _f(Kind.PORT_RANGES, "port ranges [from, to]; all ports = [0, 65535]"),
         "sources": _f(Kind.CIDR_LIST, "source networks; the internet is 0.0.0.0/0 and ::/0"),
         "action": _f(Kind.ENUM, "allow or deny", choices=("allow", "deny")),
@@ -137,17 +143,20 @@ VOCABULARY: dict[str, dict[str, Field]] = {
     },
     "vendor": {
         "handles_personal_data": _f(B, "processes personal data on our behalf (委託先)"),
-        "security_clause": _f(B, "contract has a security / data-protection clause"),
+        "security_clause": _f(Kind.ON_FILE, "the contract's security / data-protection "
+                              "clause: its reference (契約書 第12条), or yes/no"),
         "last_assessment": _f(D, "last security assessment, or 'never'", never=True),
         "certifications": _f(Kind.STR_LIST, "e.g. ISO27001, Pマーク, SOC2"),
     },
     "media_disposal": {
         "asset": _f(S, "the disposed asset (disk, PC, paper...)"),
-        "disposed": _f(B, "the asset has been disposed of"),
+        "disposed": _f(B, "the asset has been disposed of: yes/no, or the disposal date",
+                       date_attr="disposed_on"),
+        "disposed_on": _f(D, "when the asset was disposed of"),
         "method": _f(Kind.ENUM, "how it was sanitized",
                      choices=("destroyed", "crypto_erase", "overwrite", "none")),
-        "certificate": _f(S, "reference of the disposal certificate"),
-        "verified_by": _f(S, "who verified the disposal"),
+        "certificate": _f(Kind.ON_FILE, "the disposal certificate: its reference, or yes/no"),
+        "verified_by": _f(Kind.ON_FILE, "who verified the disposal, or yes/no"),
     },
     "facility": {
         "holds_servers": _f(B, "servers or network racks are kept here"),

@@ -3,7 +3,8 @@
 Rules, configs and waivers are user files: an error in them must name the file, the
 line and the key. PyYAML's constructed data forgets positions, so documents are built
 from the composed node tree while a side table maps each key path to its line.
-Duplicate keys in a mapping (silently last-wins in PyYAML) are an error here.
+Duplicate keys in a mapping (silently last-wins in PyYAML) are an error here. Scalars
+mean what mamori.checks.yamlsafe says (decimal numbers, no NaN, no control characters).
 """
 
 from __future__ import annotations
@@ -15,58 +16,11 @@ from typing import Any
 
 import yaml
 
+from mamori.checks import yamlsafe
 from mamori.checks.errors import InputError, Location, display_path
 
 KeyPath = tuple[str | int, ...]
-
-
-#: Most nodes a document may hold once aliases are expanded.
-MAX_NODES = 2_000_000
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader: never constructs arbitrary Python objects."""
-
-
-class YamlTooLarge(ValueError):
-    """A document whose aliases expand past MAX_NODES, or that contains itself."""
-
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
-def check_expanded_size(root: yaml.Node, limit: int = MAX_NODES) -> None:
-    """Refuse "billion laughs" documents before building them.
-
-    Nodes are counted with aliases expanded, memoized per node, so the check itself is
-    linear in the document's text.
-    """
-    sizes: dict[int, int] = {}
-    in_progress: set[int] = set()
-
-    def size(node: yaml.Node) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in in_progress:
-            raise YamlTooLarge("recursive alias: a node contains itself",
-                               node.start_mark.line + 1)
-        in_progress.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        in_progress.discard(key)
-        sizes[key] = total
-        if total > limit:
-            raise YamlTooLarge(f"document too large once aliases are expanded "
-                               f"(more than {limit} nodes)", node.start_mark.line + 1)
-        return total
-
-    size(root)
+_Loader = yamlsafe.FastLoader
 
 
 @dataclass(frozen=True)
@@ -98,7 +52,7 @@ def format_path(path: KeyPath) -> str:
     return out
 
 
-def _build(loader: _Loader, node: yaml.Node, path: KeyPath, doc: Document,
+def _build(loader: Any, node: yaml.Node, path: KeyPath, doc: Document,
            error: type[InputError]) -> Any:
     doc.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -135,8 +89,8 @@ def parse_documents(text: str, file: str, error: type[InputError]) -> Iterator[D
             if node is None:
                 continue
             try:
-                check_expanded_size(node)
-            except YamlTooLarge as exc:
+                yamlsafe.check_tree(node)
+            except yamlsafe.YamlTooLarge as exc:
                 raise error(f"invalid YAML: {exc.message}", Location(file, exc.line)) from exc
             doc = Document(data=None, file=file)
             data = _build(loader, node, (), doc, error)

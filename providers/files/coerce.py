@@ -2,21 +2,27 @@
 
 One function per ``Kind``. The same rules apply to YAML, JSON and CSV: a CSV cell is
 just text, and text is accepted for every kind (``yes``, ``2026/11/29``, ``22;8000-8080``).
-Empty text and null mean *unknown* and come back as None (the attribute stays absent),
-never as False or 0. Anything else that does not fit raises ``ValueProblem``.
+A value of another kind is refused, never converted: a boolean or a number where text
+is expected (YAML's ``no`` or ``10.10``: quote it), text that is no date where a date is
+expected, and so on. Empty text and null mean *unknown* and come back as None (the
+attribute stays absent), never as False or 0 — except for "on file" attributes (a
+certificate, a verifier), where a blank cell in a ledger means nothing is on file.
+Anything that does not fit raises ``ValueProblem``.
 """
 
 from __future__ import annotations
 
-import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
-from ipaddress import ip_network
 from typing import Any
 
+from mamori.checks.network import ProtocolError, SourceError, normalize_protocol, normalize_source
+from mamori.checks.text import is_blank, strip_invisible
 from mamori.checks.vocabulary import CUSTOM_PREFIX, Field, Kind
+from mamori.providers.files.json_reader import JsonProblem, load_json
 from mamori.providers.files.located import line_of, plain, text_of
 from mamori.providers.files.naming import did_you_mean
 
@@ -25,8 +31,17 @@ MISSING: Any = object()  # "no value to show" in a ValueProblem
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on", "はい", "有", "有り", "あり", "○", "◯"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "off", "いいえ", "無", "無し", "なし", "×", "✕"})
+#: Words (after NFKC and case folding) that mean "not on file" for an on-file attribute.
+NOT_ON_FILE_WORDS = FALSE_WORDS | frozenset({
+    "none", "nil", "null", "-", "--", "—", "―", "ー", "–", "n/a", "na", "n.a.", "#n/a",
+    "tbd", "tba", "todo", "pending", "unknown", "?", "x", "missing", "not on file",
+    "not available", "not yet", "ない", "未", "未定", "未取得", "未提出", "未発行", "未確認",
+    "不明", "該当なし", "なし。", "無し。",
+})
 ALL_PORTS = "* or all"
 PORT_MAX = 65535
+#: Largest whole number an attribute may hold (a count or a duration).
+INT_MAX = 2**63 - 1
 
 
 class ValueProblem(Exception):
@@ -48,24 +63,53 @@ class ValueProblem(Exception):
 
 
 def is_empty(value: Any) -> bool:
-    """Null or blank text: the value is unknown."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Null, or text a person sees as blank (whitespace, zero-width spaces): unknown."""
+    return value is None or (isinstance(value, str) and is_blank(value))
 
 
 def coerce(field: Field, value: Any, text: str | None = None) -> Any:
     """The typed value of ``value`` for ``field``, or None when it is unknown.
 
-    ``text`` is the source text of a non-string scalar (YAML ``10.10``), used where the
-    field wants text.
+    ``text`` is the source text of a non-string scalar (YAML ``007``), used where a
+    whole number stands for an identifier.
     """
+    if field.kind is Kind.ON_FILE:
+        return to_on_file(field, value, text)
     if is_empty(value):
         return None
     return _COERCERS[field.kind](field, value, text)
 
 
 def _words(value: str) -> str:
-    """Fold full-width letters and digits (ＹＥＳ, ２０２６) and case for word matching."""
-    return unicodedata.normalize("NFKC", value).strip().casefold()
+    """Fold full-width letters and digits (ＹＥＳ, ２０２６), case and inner spaces."""
+    folded = unicodedata.normalize("NFKC", strip_invisible(value)).casefold()
+    return " ".join(folded.split())
+
+
+def kind_of(value: Any) -> str:
+    """How a value of the wrong kind is named in a message."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, datetime | date):
+        return "a date"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    return f"a value of type {type(value).__name__}"
+
+
+def _wrong_kind(expected: str, value: Any) -> ValueProblem:
+    hint = ""
+    if isinstance(value, bool):
+        hint = " (YAML reads yes/no/true/false/on/off as booleans: put the text in quotes)"
+    elif isinstance(value, int | float | date):
+        hint = " (put it in quotes to keep it as written)"
+    return ValueProblem(f"expected {expected}, got {kind_of(value)}{hint}")
 
 
 def to_bool(field: Field, value: Any, text: str | None) -> bool:
@@ -84,45 +128,98 @@ def to_bool(field: Field, value: Any, text: str | None) -> bool:
                        value)
 
 
+def to_bool_or_date(field: Field, value: Any) -> tuple[bool | None, date | None]:
+    """For a BOOL with ``date_attr``: (the boolean, the date when one was written)."""
+    if is_empty(value):
+        return None, None
+    try:
+        return to_bool(field, value, None), None
+    except ValueProblem:
+        pass
+    try:
+        day = to_date(field, value, None)
+    except ValueProblem:
+        raise ValueProblem("expected yes/no or a date like 2026-11-29", value) from None
+    if not isinstance(day, date):  # "never" is not a date at which something happened
+        raise ValueProblem("expected yes/no or a date like 2026-11-29", value)
+    return True, day
+
+
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
+_WHOLE = re.compile(r"[0-9]+(\.0*)?")
 
 
 def to_int(field: Field, value: Any, text: str | None) -> int:
     """A whole number >= 0 (every documented int is a count or a duration)."""
     number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        raise _wrong_kind("a whole number >= 0", value)
+    if isinstance(value, int):
         number = value
-    elif isinstance(value, float) and value.is_integer():
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
         number = int(value)
     elif isinstance(value, str):
         digits = _words(value)
         if _GROUPED.fullmatch(digits):  # Excel's 52,000
             digits = digits.replace(",", "")
-        if digits.isascii() and digits.isdigit():
-            number = int(digits)
+        if _WHOLE.fullmatch(digits) and len(digits) <= 30:
+            number = int(digits.split(".")[0])
     if number is None or number < 0:
         raise ValueProblem("expected a whole number >= 0", value)
+    if number > INT_MAX:
+        raise ValueProblem(f"expected a whole number up to {INT_MAX}", value)
     return number
 
 
 def to_str(field: Field, value: Any, text: str | None) -> str:
-    """Text as written (a YAML number keeps its digits: ``10.10`` stays ``10.10``)."""
+    """Text as written, without surrounding whitespace or invisible characters."""
     if isinstance(value, str):
-        return value.strip()
-    if text is not None and not isinstance(value, dict | list):
-        return text.strip()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    raise ValueProblem("expected text", value)
+        return strip_invisible(value)
+    raise _wrong_kind("text", value)
 
 
 def to_enum(field: Field, value: Any, text: str | None) -> str:
     """One of the field's choices (case and ``-``/space vs ``_`` do not matter)."""
-    word = _words(to_str(field, value, text)).replace("-", "_").replace(" ", "_")
+    if not isinstance(value, str):
+        raise _wrong_kind(f"one of {', '.join(field.choices)}", value)
+    word = _words(value).replace("-", "_").replace(" ", "_")
     if word in field.choices:
         return word
     raise ValueProblem(f"expected one of {', '.join(field.choices)}", value,
                        hint=did_you_mean(word, field.choices))
+
+
+def to_on_file(field: Field, value: Any, text: str | None) -> bool | str:
+    """False when nothing is on file; True for a bare yes; else the reference as written.
+
+    "no", "none", "なし", "N/A", "-", "0", "TBD", "#N/A", blank, whitespace or a
+    zero-width space mean *not on file*: they are never taken for a reference.
+    """
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, int):  # a numeric document number, as written
+        return text if text is not None else str(value)
+    if isinstance(value, date):  # a dated document: on file
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise _wrong_kind("a reference (document number, name) or yes/no", value)
+    reference = strip_invisible(value)
+    word = _words(reference)
+    if not word or is_blank(reference) or word in NOT_ON_FILE_WORDS:
+        return False
+    if word in TRUE_WORDS:
+        return True
+    return reference
+
+
+def to_protocol(field: Field, value: Any, text: str | None) -> str:
+    """One of the closed vocabulary of ``mamori.checks.network``."""
+    try:
+        return normalize_protocol(value)
+    except ProtocolError as exc:  # the message quotes the value
+        raise ValueProblem(str(exc)) from None
 
 
 _DATE = re.compile(
@@ -143,7 +240,7 @@ def to_date(field: Field, value: Any, text: str | None) -> date | str:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise ValueProblem(DATE_EXPECTED, value)
+        raise _wrong_kind("a date like 2026-11-29", value)
     word = _words(value)
     if word == NEVER:
         if field.never:
@@ -151,7 +248,7 @@ def to_date(field: Field, value: Any, text: str | None) -> date | str:
         raise ValueProblem("expected a date ('never' is not allowed for this attribute)", value)
     try:
         parsed = _parse_date(word)
-    except ValueError as exc:  # a well-formed but impossible date: 2026-02-30
+    except (ValueError, OverflowError) as exc:  # well-formed but impossible: 2026-02-30
         raise ValueProblem(f"expected a real date ({exc})", value) from exc
     if parsed is None:
         raise ValueProblem(DATE_EXPECTED, value)
@@ -176,6 +273,8 @@ def _zone(text: str | None) -> timezone:
         return UTC
     digits = text[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+    if offset >= timedelta(hours=24):
+        raise ValueError("the time zone offset is beyond 24 hours")
     return timezone(-offset if text[0] == "-" else offset)
 
 
@@ -193,7 +292,7 @@ def _items(value: Any, text: str | None) -> Iterator[tuple[int, Any, str | None,
         if value.strip() == "[]":
             return
         parts = [part.strip() for part in re.split("[;；]", value)]
-        yield from ((i, part, None, None) for i, part in enumerate(parts) if part)
+        yield from ((i, part, None, None) for i, part in enumerate(parts) if not is_blank(part))
     elif isinstance(value, dict):
         raise ValueProblem("expected a list", value)
     else:
@@ -215,17 +314,18 @@ def to_str_list(field: Field, value: Any, text: str | None) -> list[str]:
     return _each(value, text, lambda item, t: to_str(field, item, t))
 
 
-def _network(item: Any, text: str | None) -> str:
+def _network(item: Any, text: str | None) -> tuple[str, ...]:
     try:
-        return str(ip_network(str(item).strip(), strict=False))
-    except ValueError:
-        raise ValueProblem("expected an IP network like 10.0.0.0/8 or ::/0, or an address",
-                           item) from None
+        return normalize_source(item)
+    except SourceError as exc:
+        raise ValueProblem(str(exc), item) from None
 
 
 def to_cidr_list(field: Field, value: Any, text: str | None) -> list[str]:
-    """Networks normalized by ``ipaddress`` (a bare address becomes /32 or /128)."""
-    return _each(value, text, _network)
+    """Networks normalized by ``ipaddress`` (a bare address becomes /32 or /128; ``any``,
+    ``*``, ``internet``, bare ``0.0.0.0`` and ``::`` are the internet)."""
+    networks = (net for nets in _each(value, text, _network) for net in nets)
+    return list(dict.fromkeys(networks))
 
 
 def _port(item: Any) -> int:
@@ -233,16 +333,18 @@ def _port(item: Any) -> int:
         return item
     if isinstance(item, str) and item.strip().isascii() and item.strip().isdigit():
         return _port(int(item.strip()))
-    raise ValueProblem(f"expected a port 0-{PORT_MAX}, a range like 8000-8080, or {ALL_PORTS}",
-                       item)
+    raise ValueProblem(f"expected a port 0-{PORT_MAX}, a range like 8000-8080, or {ALL_PORTS} "
+                       "(separate several with ';')", item)
 
 
 def _port_range(item: Any, text: str | None) -> list[int]:
-    if isinstance(item, list) and len(item) == 2:
+    if isinstance(item, list):
+        if len(item) != 2:
+            raise ValueProblem("expected a range [from, to] of two ports", item)
         low, high = _port(item[0]), _port(item[1])
-    elif isinstance(item, str) and _words(item) in ("*", "all"):
+    elif isinstance(item, str) and _words(item) in ("*", "all", "any"):
         low, high = 0, PORT_MAX
-    elif isinstance(item, str) and "-" in item:
+    elif isinstance(item, str) and "-" in item.strip()[1:]:
         first, _, second = _words(item).partition("-")
         low, high = _port(first), _port(second)
     else:
@@ -258,13 +360,17 @@ def to_port_ranges(field: Field, value: Any, text: str | None) -> list[list[int]
 
 
 def to_object_list(field: Field, value: Any, text: str | None) -> list[dict[str, Any]]:
-    """Objects checked field by field against ``field.item`` (JSON text in a cell)."""
+    """Objects checked field by field against ``field.item`` (JSON text in a cell).
+
+    A cell is parsed like a JSON file: duplicate keys, NaN and control characters are
+    refused. Its text is never echoed (it may hold a key's secret).
+    """
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise ValueProblem(f"expected JSON text (a list of objects): {exc.msg} at "
-                               f"character {exc.pos + 1}", value) from None
+            value = load_json(value)
+        except JsonProblem as problem:
+            raise ValueProblem(f"expected JSON text (a list of objects): {problem.message}"
+                               ) from None
     if not isinstance(value, list):
         raise ValueProblem("expected a list of objects", value)
     out = []
@@ -313,5 +419,7 @@ _COERCERS: dict[Kind, Callable[[Field, Any, str | None], Any]] = {
     Kind.CIDR_LIST: to_cidr_list,
     Kind.PORT_RANGES: to_port_ranges,
     Kind.OBJECT_LIST: to_object_list,
+    Kind.ON_FILE: to_on_file,
+    Kind.PROTOCOL: to_protocol,
     Kind.ANY: to_any,
 }

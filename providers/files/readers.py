@@ -14,11 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from mamori.checks.errors import InventoryError, Location
+from mamori.checks.text import describe_char, is_blank, unsafe_position
 from mamori.checks.vocabulary import RESOURCE_TYPES
+from mamori.providers.files.coerce import ValueProblem
 from mamori.providers.files.json_reader import JsonProblem, load_json
 from mamori.providers.files.located import LineList, LineMap, RawRecord, text_of
 from mamori.providers.files.naming import did_you_mean, type_from_file_name
-from mamori.providers.files.records import known_key, resolve_type, unknown_key_message
+from mamori.providers.files.records import (
+    TEXT_FIELD,
+    identifier_text,
+    known_key,
+    resolve_type,
+    unknown_key_message,
+)
 from mamori.providers.files.yaml_reader import YamlProblem, load_documents
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
@@ -51,9 +59,12 @@ def decode(data: bytes, file: str) -> str:
             raise InventoryError("the file is neither UTF-8 nor Shift_JIS (cp932): byte "
                                  f"0x{data[utf8_error.start]:02x} cannot be decoded",
                                  Location(file, line)) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InventoryError("the file contains NUL characters (binary?)", Location(file, line))
+    bad = unsafe_position(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad) + 1
+        what = "NUL characters (binary?)" if text[bad] == "\x00" else describe_char(text[bad])
+        raise InventoryError(f"the file contains {what}, which mamori does not accept in "
+                             "input", Location(file, line))
     return text
 
 
@@ -119,9 +130,12 @@ def _document_header(document: LineMap, file: str,
         if key == "type" and value is not None:
             hint = resolve_type(value, text_of(document, key), location)
         elif key in ("provider", "account", "region") and value is not None:
-            if isinstance(value, dict | list):
-                raise InventoryError(f"{key}: expected text", location)
-            defaults[key] = (text_of(document, key) or str(value)).strip()
+            try:
+                text = identifier_text(TEXT_FIELD, value, text_of(document, key))
+            except ValueProblem as problem:
+                raise InventoryError(problem.message, location) from None
+            if text:
+                defaults[key] = text
     return hint, defaults
 
 
@@ -170,15 +184,16 @@ def check_columns(columns: Sequence[str], file: str, hint: str | None) -> None:
 
 def _row_record(row: list[str], columns: list[str], file: str, row_number: int,
                 hint: str | None) -> RawRecord | None:
+    """A row's cells by column. Blank cells are kept (as ""): for most attributes they
+    mean unknown, but in an "on file" column (a certificate) they mean nothing is."""
+    if all(is_blank(cell) for cell in row):  # e.g. the trailing ",,,," rows Excel writes
+        return None
     data = LineMap(row_number)
     for index, cell in enumerate(row):
-        value = cell.strip()
-        if not value:
-            continue
         if index >= len(columns) or not columns[index]:
-            raise InventoryError(f"row {row_number}: cell {index + 1} ('{value[:30]}') has no "
-                                 "column name in the header", Location(file, row_number))
-        data.put(columns[index], value, row_number)
-    if not data:  # a blank row, e.g. the trailing ",,,," rows Excel writes
-        return None
+            if is_blank(cell):
+                continue
+            raise InventoryError(f"row {row_number}: cell {index + 1} has no column name in "
+                                 "the header", Location(file, row_number))
+        data.put(columns[index], cell.strip(), row_number)
     return RawRecord(file, row_number, True, data, hint)

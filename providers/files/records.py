@@ -20,15 +20,25 @@ from mamori.checks.vocabulary import (
     Kind,
     is_secret,
 )
-from mamori.providers.files.coerce import MISSING, ValueProblem, coerce, is_empty
+from mamori.providers.files.coerce import (
+    MISSING,
+    ValueProblem,
+    coerce,
+    is_empty,
+    to_bool_or_date,
+    to_str,
+)
 from mamori.providers.files.located import LineMap, RawRecord, line_of, plain, text_of
 from mamori.providers.files.naming import did_you_mean, suggest
 
 DEFAULT_PROVIDER = "onprem"
 TAGS = "tags"
-_TEXT = Field(Kind.STR, "envelope text")
+TEXT_FIELD = Field(Kind.STR, "envelope text")
 _COUNT = Field(Kind.INT, "number of people")
 _LIST = Field(Kind.STR_LIST, "envelope list")
+#: Envelope keys that name things: a whole number there is an identifier, kept as written
+#: (``account: 012345678901``, ``id: 007``).
+_IDENTIFIERS = frozenset({"id", "account", "region", "name", "provider"})
 
 
 def is_free_form(path: str) -> bool:
@@ -60,7 +70,7 @@ def unknown_key_message(resource_type: str, path: str) -> str:
 def resolve_type(value: Any, text: str | None, location: Location) -> str:
     """A resource type name from a ``type`` value; unknown names are an error."""
     try:
-        name = coerce(_TEXT, value, text)
+        name = coerce(TEXT_FIELD, value, text)
     except ValueProblem as problem:
         raise InventoryError(f"type: {problem.message}", location) from None
     if name is None:
@@ -107,32 +117,50 @@ class _Builder:
                         "after the type (hosts.csv), or write {type: host, records: [...]}",
                         self.record.line, None)
 
-    def value(self, field: Field, key: str, container: Any, name: str | int) -> Any:
+    def value(self, field: Field, key: str, container: Any, name: str | int,
+              convert: Any = coerce) -> Any:
         """Coerce ``container[name]`` (written as ``key``); a bad value is an error."""
         try:
-            return coerce(field, container[name], text_of(container, name))
+            return convert(field, container[name], text_of(container, name))
         except ValueProblem as problem:
-            message = problem.message  # the key is in the location
-            if problem.got is not MISSING and not is_secret(self.type, key):
-                message += f", got {describe(problem.got)}"
-            message += problem.hint
-            raise self.fail(message, problem.line or line_of(container, name, 0),
-                            key + problem.path) from None
+            raise self.problem(problem, key, container, name) from None
+
+    def problem(self, problem: ValueProblem, key: str, container: Any,
+                name: str | int) -> InventoryError:
+        """The InventoryError for a bad value; a secret's value is never echoed."""
+        message = problem.message  # the key is in the location
+        path = key + problem.path
+        if problem.got is not MISSING and not (is_secret(self.type, key)
+                                               or is_secret(self.type, path)):
+            message += f", got {describe(problem.got)}"
+        message += problem.hint
+        return self.fail(message, problem.line or line_of(container, name, 0), path)
 
     def build(self) -> Resource:
         for key in self.data:
-            if key == "type":
+            if key == "type" or self._blank_cell(key):
                 continue
             if key == "source":
                 raise self.fail("'source' is filled in by mamori (file and line); "
                                 "remove it", self.data.line_of(key), key)
             if key == TAGS or key.startswith(TAGS + "."):
                 self._tags(key)
+            elif key in _IDENTIFIERS:
+                self.envelope[key] = self.value(TEXT_FIELD, key, self.data, key, identifier_text)
             elif key in ENVELOPE_KEYS:
                 self.envelope[key] = self.value(_field_for(key), key, self.data, key)
             else:
                 self._attribute(key, self.data, key)
         return self._resource()
+
+    def _blank_cell(self, key: str) -> bool:
+        """A blank CSV cell says nothing, except in an "on file" column: a blank
+        certificate cell in a disposal ledger means no certificate is on file. (In a CSV
+        with a ``type`` column, the columns of other types are blank in each row.)"""
+        if not self.record.row or not is_empty(self.data[key]):
+            return False
+        field = self.fields.get(key)
+        return field is None or field.kind is not Kind.ON_FILE
 
     def _tags(self, key: str) -> None:
         value = self.data[key]
@@ -146,7 +174,7 @@ class _Builder:
                             f"columns), got {describe(value)}", self.data.line_of(key), key)
 
     def _tag(self, name: str, key: str, container: Any, item: str) -> None:
-        text = self.value(_TEXT, key, container, item)
+        text = self.value(TEXT_FIELD, key, container, item, identifier_text)
         if text is None:
             return
         if name in self.tags:
@@ -161,7 +189,9 @@ class _Builder:
                 self._set(path, plain(value), line)
             return
         field = self.fields.get(path)
-        if field is not None:
+        if field is not None and field.date_attr:
+            self._dated(field, path, container, key, line)
+        elif field is not None:
             coerced = self.value(field, path, container, key)
             if coerced is not None:
                 self._set(path, coerced, line)
@@ -170,6 +200,20 @@ class _Builder:
                 self._attribute(f"{path}.{sub_key}", value, sub_key)
         else:
             raise self.fail(unknown_key_message(self.type, path), line, path)
+
+    def _dated(self, field: Field, path: str, container: Any, key: str, line: int) -> None:
+        """A boolean that may be written as the date it became true (``disposed``)."""
+        try:
+            flag, day = to_bool_or_date(field, container[key])
+        except ValueProblem as problem:
+            raise self.problem(problem, path, container, key) from None
+        if flag is not None:
+            self._set(path, flag, line)
+        if day is not None:
+            if field.date_attr in self.data:
+                raise self.fail(f"the date is given twice, in '{path}' and in "
+                                f"'{field.date_attr}': keep one", line, path)
+            self._set(field.date_attr, day, line)
 
     def _set(self, path: str, value: Any, line: int) -> None:
         """Store at a dotted path, nested; the same path given twice is an error."""
@@ -221,12 +265,20 @@ class _Builder:
         return tuple(out)
 
 
+def identifier_text(field: Field, value: Any, text: str | None) -> str | None:
+    """An envelope name: text, or a whole number kept as written (``account:
+    012345678901``); booleans, fractions and dates are refused."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return text if text is not None else str(value)
+    return None if is_empty(value) else to_str(field, value, text)
+
+
 def _field_for(key: str) -> Field:
     if key == "records":
         return _COUNT
     if key == "data_classes":
         return _LIST
-    return _TEXT
+    return TEXT_FIELD
 
 
 def build_resource(record: RawRecord) -> Resource:

@@ -1,21 +1,25 @@
 """Safe YAML loading that keeps line numbers and refuses duplicate keys.
 
-Only ``yaml.SafeLoader`` constructors are used: no Python objects, no code. Mappings
-become ``LineMap`` and sequences ``LineList`` so that errors can name lines. Keys are
-always the text as written (``on:`` stays ``"on"``, never ``True``). A duplicate key in
-one mapping is an error, and so is a document whose aliases would expand beyond
-``MAX_NODES`` (the "billion laughs" attack).
+Only safe constructors are used: no Python objects, no code. Scalars mean what
+``mamori.checks.yamlsafe`` says (decimal numbers only, no NaN or infinity, no control
+characters). Mappings become ``LineMap`` and sequences ``LineList`` so that errors can
+name lines. Keys are always the text as written (``on:`` stays ``"on"``, never ``True``).
+A duplicate key in one mapping is an error, and so is a document that is too deep or
+whose aliases would expand beyond ``MAX_NODES`` (the "billion laughs" attack).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
-from mamori.checks.yamlsrc import MAX_NODES, YamlTooLarge, check_expanded_size
+from mamori.checks import yamlsafe
+from mamori.checks.text import input_problem
 from mamori.providers.files.located import LineList, LineMap
+
+MAX_NODES = yamlsafe.MAX_NODES
 
 
 class YamlProblem(Exception):
@@ -31,25 +35,26 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-class LineConstructor(yaml.constructor.SafeConstructor):
-    """SafeConstructor whose mappings and lists remember lines; duplicate keys are errors.
+class LineConstructor(yamlsafe.StrictScalars):
+    """Strict scalars, plus mappings and lists that remember lines; duplicate keys are errors.
 
-    Mixed into a safe loader below: only the safe constructors are ever registered.
+    Mixed into the strict loaders below: only safe constructors are ever registered.
     """
 
     def construct_document(self, node: yaml.Node) -> Any:
-        """Refuse alias bombs before building anything."""
-        _check_size(node)
+        """Refuse alias bombs and deep nesting before building anything."""
+        try:
+            yamlsafe.check_tree(node, MAX_NODES)
+        except yamlsafe.YamlTooLarge as exc:
+            raise YamlProblem(exc.message, exc.line) from exc
         return super().construct_document(node)
 
     def construct_line_map(self, node: yaml.MappingNode) -> LineMap:
         """Build a ``LineMap``; keys are their source text."""
-        _check_duplicates(node)
+        _check_keys(node)
         self.flatten_mapping(node)  # `<<: *defaults` merges; explicit keys come last and win
         result = LineMap(_line(node))
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("a mapping key must be a plain text key", _line(key_node))
             value = self.construct_object(value_node, deep=True)
             result.put(str(key_node.value), value, _line(key_node), _text(value_node, value))
         return result
@@ -78,39 +83,33 @@ def _text(node: yaml.Node, value: Any) -> str | None:
     return None
 
 
-def _check_duplicates(node: yaml.MappingNode) -> None:
+def _check_keys(node: yaml.MappingNode) -> None:
+    """Keys are plain text without control characters, each written once."""
     seen: dict[str, int] = {}
     for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+        if key_node.tag == "tag:yaml.org,2002:merge":
             continue
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlProblem("a mapping key must be a plain text key", _line(key_node))
         key = str(key_node.value)
+        problem = input_problem(key)
+        if problem is not None:
+            raise YamlProblem(f"key {problem}", _line(key_node))
         if key in seen:
             raise YamlProblem(
                 f"duplicate key '{key}' (first written at line {seen[key]})", _line(key_node))
         seen[key] = _line(key_node)
 
 
-def _check_size(root: yaml.Node) -> None:
-    """The shared alias-bomb guard, as a YamlProblem with the line."""
-    try:
-        check_expanded_size(root, MAX_NODES)
-    except YamlTooLarge as exc:
-        raise YamlProblem(exc.message, exc.line) from exc
+class LineLoader(LineConstructor, yamlsafe.StrictLoader):
+    """The reference loader: PyYAML's pure-Python parser with line tracking."""
 
 
-class LineLoader(LineConstructor, yaml.SafeLoader):
-    """The reference loader: PyYAML's pure-Python safe loader with line tracking."""
+FAST_LOADER: type[Any] = LineLoader
+if yamlsafe.FastLoader is not yamlsafe.StrictLoader:
+    class FastLineLoader(LineConstructor, yamlsafe.FastLoader):  # type: ignore[misc]
+        """LineLoader on libyaml's parser (same results, same lines)."""
 
-
-# libyaml parses about five times faster; its nodes carry the same marks, and the safe
-# constructors above are the only ones it runs. Used when PyYAML was built with it.
-_LOADERS: list[type[LineConstructor]] = [LineLoader]
-FAST_LOADER: type[LineConstructor] = LineLoader
-if getattr(yaml, "__with_libyaml__", False):
-    class FastLineLoader(LineConstructor, yaml.CSafeLoader):
-        """LineLoader on libyaml's parser."""
-
-    _LOADERS.append(FastLineLoader)
     FAST_LOADER = FastLineLoader
 
 _CONSTRUCTORS: dict[str, Any] = {
@@ -118,9 +117,8 @@ _CONSTRUCTORS: dict[str, Any] = {
     "tag:yaml.org,2002:seq": LineConstructor.construct_line_list,
     "tag:yaml.org,2002:timestamp": LineConstructor.construct_lenient_timestamp,
 }
-for _loader in _LOADERS:
-    for _tag, _constructor in _CONSTRUCTORS.items():
-        _loader.add_constructor(_tag, _constructor)
+for _tag, _constructor in _CONSTRUCTORS.items():
+    LineConstructor.add_constructor(_tag, _constructor)
 
 
 def load_documents(text: str, *, fast: bool = True) -> Iterator[Any]:
@@ -130,7 +128,7 @@ def load_documents(text: str, *, fast: bool = True) -> Iterator[Any]:
     """
     loader = FAST_LOADER if fast else LineLoader
     try:
-        yield from yaml.load_all(text, Loader=loader)  # type: ignore[arg-type]
+        yield from yaml.load_all(text, Loader=cast("type[yaml.SafeLoader]", loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else None

@@ -113,8 +113,18 @@ def test_secret_values_are_not_echoed(tmp_path: Path) -> None:
     error = failure(tmp_path, "network_devices.yaml",
                     "- id: r\n  password_hash: {value: $1$abc}\n")
     assert where(error) == (2, "password_hash")
-    assert error.message == "expected text"
+    assert error.message.startswith("expected text, got a mapping")
     assert "abc" not in str(error)
+
+
+def test_secret_json_cell_is_not_echoed(tmp_path: Path) -> None:
+    # A malformed access_keys JSON cell: the message names the key and the problem but
+    # never repeats the cell, which may hold a key's secret.
+    cell = '"[{""id"": ""AKIA1"", ""x_secret"": ""wJalrXUtnFEMI"", ""id"": ""dup""}]"'
+    error = failure(tmp_path, "users.csv", f"id,access_keys\nu1,{cell}\n")
+    assert where(error) == (2, "access_keys")
+    assert "duplicate key 'id'" in error.message
+    assert "wJalrXUtnFEMI" not in str(error) and "AKIA1" not in str(error)
 
 
 # --- envelope and identity --------------------------------------------------------------

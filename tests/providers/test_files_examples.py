@@ -87,5 +87,6 @@ def test_mix_of_pass_fail_and_unknown(estate: list[Resource]) -> None:
     # physical and supply chain
     assert by_id(estate, "facility", "osk-branch-rack").attributes["access_control"] == "key"
     assert by_id(estate, "facility", "tky-colo-dc").attributes["access_control"] == "ic_card"
-    assert "certificate" not in by_id(estate, "media_disposal", "DSP-2026-002").attributes
+    # a blank certificate cell in the disposal ledger: nothing on file
+    assert by_id(estate, "media_disposal", "DSP-2026-002").attributes["certificate"] is False
     assert by_id(estate, "vendor", "V-002").attributes["last_assessment"] == "never"

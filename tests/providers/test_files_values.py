@@ -153,12 +153,27 @@ def test_enum_normalized_and_checked(tmp_path: Path) -> None:
         "did you mean 'biometric'?")
 
 
-def test_text_keeps_yaml_source_text(tmp_path: Path) -> None:
+def test_identifiers_keep_yaml_source_text(tmp_path: Path) -> None:
+    # An id or account written as digits is an identifier: kept as written, leading
+    # zeros included (YAML would read 007 as the number 7).
     [resource] = load(tmp_path, "hosts.yaml",
-                      "- {id: 007, os: Ubuntu, os_version: 10.10, name: ' 東京 '}\n")
-    assert resource.id == "007"
-    assert resource.name == "東京"
+                      "- {id: 007, account: 012345678901, os: Ubuntu, os_version: '10.10',"
+                      " name: ' 東京 '}\n")
+    assert (resource.id, resource.account, resource.name) == ("007", "012345678901", "東京")
     assert resource.attributes == {"os": "Ubuntu", "os_version": "10.10"}
+
+
+@pytest.mark.parametrize(("value", "got"), [
+    ("10.10", "a number"), ("false", "a boolean"), ("no", "a boolean"), ("7", "a number"),
+    ("2026-11-29", "a date"),
+])
+def test_text_attribute_refuses_other_kinds(tmp_path: Path, value: str, got: str) -> None:
+    # YAML reads these as numbers, booleans or dates; a text attribute never turns them
+    # back into some text (today's `false` would have become the name "false").
+    with pytest.raises(InventoryError, match=f"expected text, got {got}") as caught:
+        load(tmp_path, "hosts.yaml", f"- id: h1\n  os_version: {value}\n")
+    assert caught.value.location is not None
+    assert (caught.value.location.line, caught.value.location.key) == (2, "os_version")
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -167,8 +182,11 @@ def test_string_lists(tmp_path: Path) -> None:
     assert one_cell(tmp_path, "vendor", "certifications", "ISO27001; Pマーク；SOC2;") == [
         "ISO27001", "Pマーク", "SOC2"]
     assert one_cell(tmp_path, "vendor", "certifications", "[]") == []
-    [resource] = load(tmp_path, "vendors.yaml", "- {id: v, certifications: [ISO27001, 2019]}\n")
-    assert resource.attributes["certifications"] == ["ISO27001", "2019"]
+    [resource] = load(tmp_path, "vendors.yaml",
+                      "- {id: v, certifications: [ISO27001, '27017']}\n")
+    assert resource.attributes["certifications"] == ["ISO27001", "27017"]
+    with pytest.raises(InventoryError, match=r"certifications\[1\]: .*got a number"):
+        load(tmp_path, "vendors.yaml", "- {id: v, certifications: [ISO27001, 27017]}\n")
 
 
 def test_cidr_lists_normalized(tmp_path: Path) -> None:
