@@ -1,12 +1,15 @@
 """The ``mamori`` command: a thin composition root over the library calls.
 
-Every MamoriError becomes a one-line message on stderr and its documented exit code
-(2 for bad input). Nothing here decides verdicts or exit codes of a scan: the engine
-and ``mamori.ci.gate`` do.
+Every failure becomes a one-line, escaped message on stderr and its documented exit
+code (2 for bad input, and for anything unexpected: :mod:`mamori.checks.cli_safety`).
+Output paths are checked against the inputs before anything is collected
+(:mod:`mamori.checks.outputs`). Nothing here decides verdicts or exit codes of a scan:
+the engine and ``mamori.ci.gate`` do.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
 import sys
@@ -19,10 +22,13 @@ import click
 
 from mamori.checks import __version__
 from mamori.checks.cli_clouds import cloud_options, clouds_from_flags
+from mamori.checks.cli_safety import PipeClosed, finish, run, safe_streams, say
 from mamori.checks.config import discover
-from mamori.checks.errors import MamoriError, UsageError
+from mamori.checks.errors import UsageError
 from mamori.checks.model import Cause, Severity
+from mamori.checks.outputs import Output, check_outputs, report_outputs, run_inputs
 from mamori.checks.scan import ScanRequest, load_rule_specs, run_scan, select_rules
+from mamori.checks.text import printable
 from mamori.checks.vocabulary import RESOURCE_TYPES
 from mamori.ci.gate import decide, policy_from
 
@@ -32,18 +38,11 @@ THRESHOLDS = [s.value for s in Severity] + ["none"]
 
 
 def main() -> None:
-    """Console-script entry point."""
-    try:
-        cli.main(prog_name="mamori", standalone_mode=False)
-    except MamoriError as exc:
-        click.echo(f"mamori: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("mamori: aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2)
+    """Console-script entry point: every failure is one line and an exit code
+    (:mod:`mamori.checks.cli_safety`), never a traceback."""
+    safe_streams()
+    code = run(lambda: cli.main(prog_name="mamori", standalone_mode=False))
+    sys.exit(finish(code))
 
 
 # Commands that live in other packages, imported only when used (``mamori --help`` and a
@@ -59,6 +58,16 @@ LAZY_COMMANDS: dict[str, str] = {
 
 class LazyGroup(click.Group):
     """A click group that imports the LAZY_COMMANDS modules on demand."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a closed output pipe becomes PipeClosed, which click (that
+        would exit 1, "a FAIL was found") lets through to ``main``."""
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise PipeClosed() from exc
+            raise
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Eager commands plus the lazy ones whose module is installed."""
@@ -126,7 +135,7 @@ def parse_as_of(text: str | None) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
         raise UsageError(f"--as-of: expected a date like 2026-11-29 or an ISO datetime, "
-                         f"got {text!r}") from exc
+                         f"got {printable(repr(text))}") from exc
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -176,28 +185,34 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
     config = discover(config_path, Path.cwd())
     if no_builtin_rules:
         config = _replace(config, builtin_rules=False)
-    nightly = Nightly.open(NightlyOptions(history or config.history, fail_on_new, notify,
-                                          notify_format, report_url, notify_timeout))
+    options = NightlyOptions(history or config.history, fail_on_new, notify, notify_format,
+                             report_url, notify_timeout)
     clouds = clouds_from_flags(cloud_flags, None if quiet else _cloud_progress())
-    outputs = [out_dir, *nightly.outputs()]
-    if save_inventory is not None:
-        from mamori.providers.snapshot import partial_path
-
-        outputs += [save_inventory, partial_path(save_inventory)]
-    providers = build_providers(inventories=inventories, snapshots=snapshots, clouds=clouds,
-                                outputs=outputs)
+    providers = build_providers(inventories=inventories, snapshots=snapshots, clouds=clouds)
     if not providers:
         raise UsageError("nothing to scan: give --inventory PATH, --snapshot FILE or a "
                          "cloud (--aws ...)")
+    inputs = run_inputs(config, inventories, snapshots, rule_paths,
+                        [("--waivers", waivers_path), ("--baseline", baseline_path)])
+    for option, target in (("--save-inventory", save_inventory), ("--history", options.history)):
+        _require_file_name(option, target)
+    check_outputs(_scan_outputs(wanted, out_dir, save_inventory,
+                                Nightly(options, None).outputs()), inputs)
+    nightly = Nightly.open(options)
+    specs = load_rule_specs(config, rule_paths)
+    gate_inputs = gate_inputs.check_rules([s.info.id for s in specs])
     request = ScanRequest(
         providers=providers, config=config, rule_paths=rule_paths,
         causes=frozenset(Cause(c) for c in causes) or None, as_of=parse_as_of(as_of),
-        save_inventory=save_inventory, progress=None if quiet else _progress(),
+        save_inventory=save_inventory, progress=None if quiet else _progress(), specs=specs,
     )
     result = run_scan(request)
+    _end_progress(quiet)
+    for note in result.gate_notes:
+        say(f"mamori: {note.source}: {note.message}")
     result, notes = gate_inputs.apply(result, result.run.as_of)
     for note in notes:
-        click.echo(f"mamori: {note}", err=True)
+        say(f"mamori: {note}")
     result = nightly.compare(result, providers)
     policy = policy_from(fail_on, allow_incomplete, config_fail_on=config.fail_on,
                          config_allow=config.allow_incomplete)
@@ -208,12 +223,39 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
     sys.exit(int(verdict.exit_code))
 
 
+def _scan_outputs(formats: list[str], out_dir: Path, save_inventory: Path | None,
+                  history: list[Path]) -> list[Output]:
+    """What ``mamori scan`` will write (``--out`` only when a file format is asked)."""
+    outputs = report_outputs(formats, out_dir)
+    if save_inventory is not None:
+        from mamori.providers.snapshot import partial_path
+
+        outputs += [Output("--save-inventory", p, parent_must_exist=True)
+                    for p in (save_inventory, partial_path(save_inventory))]
+    return outputs + [Output("--history", p) for p in history]
+
+
+def _require_file_name(option: str, target: Path | str | None) -> None:
+    """A file output must name a file (``--save-inventory .`` names none)."""
+    if target is None or "://" in str(target):
+        return
+    if not Path(target).name or Path(target).name in (".", ".."):
+        raise UsageError(f"{option} {printable(repr(str(target)))}: expected a file name")
+
+
+def _end_progress(quiet: bool) -> None:
+    """End the progress line (it is redrawn with CR) before anything else is printed."""
+    if not quiet and sys.stderr.isatty():
+        click.echo("\r\x1b[K", err=True, nl=False)
+
+
 def _cloud_progress() -> Callable[[str], None] | None:
     if not sys.stderr.isatty():
         return None
 
     def show(message: str) -> None:
-        click.echo(f"\r\x1b[K{message[:100]}", err=True, nl=False)
+        # the message comes from a cloud API: escaped, so only our CR/EL control it
+        click.echo(f"\r\x1b[K{printable(message)[:100]}", err=True, nl=False)
     return show
 
 
@@ -265,14 +307,15 @@ def rules_show(rule_id: str, config_path: Path | None, rule_paths: tuple[Path, .
     config = discover(config_path, Path.cwd())
     specs = {s.info.id: s for s in load_rule_specs(config, rule_paths)}
     if rule_id not in specs:
-        raise UsageError(f"no rule '{rule_id}' (see: mamori rules list)")
+        raise UsageError(f"no rule {printable(repr(rule_id))} (see: mamori rules list)")
     click.echo(rule_detail(specs[rule_id]))
 
 
 @rules.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def rules_validate(paths: tuple[Path, ...]) -> None:
-    """Validate rule files; exit 2 with file:line:key on the first bad rule."""
+    """Validate rule files; exit 2 with file:line:key on the first bad rule, and when a
+    path holds no rule (rule files end in .yaml, .yml or .json, in any case)."""
     from mamori.checks.ruleset import load_rules
 
     specs = load_rules(paths)

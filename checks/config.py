@@ -24,14 +24,20 @@ error with file, line and key, never a silently ignored setting.
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mamori.checks.errors import ConfigError, Location, display_path, suggest
+from mamori.checks.errors import ConfigError, Location, RuleError, display_path, suggest
+from mamori.checks.inputs import check_file, file_problem
 from mamori.checks.model import Cause, Severity
-from mamori.checks.ruleset import RuleSpec
+from mamori.checks.ruleset import RuleSpec, compile_rule
+from mamori.checks.text import is_blank, printable
+from mamori.checks.typed import kind_name
 from mamori.checks.validation import validate
 from mamori.checks.yamlsrc import Document, load_documents
 
@@ -83,6 +89,8 @@ class Config:
     #: ``history:``: a SQLite path (resolved against the config's folder) or a URL.
     history: str | None = None
     doc: Document | None = None
+    #: The config file this was read from (an input: outputs may not overwrite it).
+    path: Path | None = None
 
     def enabled(self, spec: RuleSpec) -> bool:
         """Whether the config leaves this rule switched on."""
@@ -94,6 +102,7 @@ class Config:
 
 def load_config(path: Path) -> Config:
     """Read and validate a config file (rule references are checked by ``check_rules``)."""
+    check_file(path, ConfigError)
     docs = load_documents(path, ConfigError)
     if len(docs) != 1 or not isinstance(docs[0].data, dict):
         raise ConfigError("the config must be a single YAML mapping", Location(display_path(path)))
@@ -103,7 +112,7 @@ def load_config(path: Path) -> Config:
     base = path.parent
     gate = data.get("gate", {})
     return Config(
-        rule_dirs=tuple(base / d for d in data.get("rule_dirs", [])),
+        rule_dirs=_rule_dirs(doc, base),
         builtin_rules=data.get("builtin_rules", True),
         disabled_rules=frozenset(data.get("rules", {}).get("disable", [])),
         only_rules=frozenset(data.get("rules", {}).get("only", [])),
@@ -114,7 +123,20 @@ def load_config(path: Path) -> Config:
         allow_incomplete=gate.get("allow_incomplete"),
         history=_history_target(data.get("history"), base),
         doc=doc,
+        path=path,
     )
+
+
+def _rule_dirs(doc: Document, base: Path) -> tuple[Path, ...]:
+    """``rule_dirs`` relative to the config's folder; each must exist (config line)."""
+    dirs = []
+    for index, text in enumerate(doc.data.get("rule_dirs", [])):
+        folder = base / text
+        if is_blank(text) or not os.path.lexists(folder):
+            raise ConfigError(f"rule folder {printable(text)!r} not found (relative to the "
+                              "config file's folder)", doc.location(("rule_dirs", index)))
+        dirs.append(folder)
+    return tuple(dirs)
 
 
 def _history_target(value: str | None, base: Path) -> str | None:
@@ -137,6 +159,9 @@ def check_rules(config: Config, specs: Sequence[RuleSpec]) -> None:
     for section in ("severity", "params"):
         named += [(rid, (section, rid)) for rid in data.get(section, {})]
     for rid, path in named:
+        if not isinstance(rid, str):
+            raise ConfigError(f"a rule id must be text, got {_shown(rid)}",
+                              config.doc.location(path))
         if rid not in by_id:
             raise ConfigError(f"unknown rule id '{rid}'{suggest(rid, by_id)}",
                               config.doc.location(path))
@@ -144,7 +169,15 @@ def check_rules(config: Config, specs: Sequence[RuleSpec]) -> None:
         _check_params(config.doc, by_id[rid], overrides)
 
 
+#: Largest magnitude of a numeric param (days, minutes, lengths): far above any policy,
+#: and small enough that date arithmetic on it cannot overflow.
+MAX_PARAM = 1_000_000
+
+
 def _check_params(doc: Document, spec: RuleSpec, overrides: Mapping[str, Any]) -> None:
+    """Each override has the default's kind and a sane value, and the rule compiles with
+    it: an operator's own limits (ports, CIDRs, regexes...) are reported here, at the
+    config's line, not later in the built-in rule file."""
     defaults = spec.info.params
     for name, value in overrides.items():
         where = doc.location(("params", spec.info.id, name))
@@ -152,26 +185,67 @@ def _check_params(doc: Document, spec: RuleSpec, overrides: Mapping[str, Any]) -
             known = ", ".join(sorted(defaults)) or "none"
             raise ConfigError(f"rule {spec.info.id} has no param '{name}' (params: {known})",
                               where)
-        if _kind(value) != _kind(defaults[name]):
-            raise ConfigError(f"param '{name}' of {spec.info.id} expects "
-                              f"{_kind(defaults[name])}, got {value!r}", where)
+        problem = param_problem(value, defaults[name])
+        if problem is not None:
+            raise ConfigError(f"param '{name}' of {spec.info.id} {problem}", where)
+        try:
+            compile_rule(spec, datetime.now(UTC), {name: value})
+        except RuleError as exc:
+            raise ConfigError(f"param '{name}' of {spec.info.id}: {exc.message}", where) from None
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ConfigError(f"param '{name}' of {spec.info.id} cannot be used by the rule: "
+                              f"{exc}", where) from None
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
+def param_problem(value: Any, default: Any) -> str | None:
+    """Why ``value`` cannot replace the param ``default`` (``expects ...``), or None."""
+    if kind_name(value) != kind_name(default):
+        return f"expects {kind_name(default)}, got {_shown(value)}"
     if isinstance(value, list):
-        return "a list"
-    return "a string"
+        if default and not value:
+            return ("expects a non-empty list (to switch the rule off, list it under "
+                    "rules.disable)")
+        for index, item in enumerate(value):
+            problem = param_problem(item, default[0]) if default else None
+            if problem is not None:
+                return f"item {index + 1} {problem}"
+        return None
+    if isinstance(value, str):
+        return "must not be blank" if is_blank(value) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_problem(value, default)
+    return None
+
+
+def _number_problem(value: float, default: float) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"expects a finite number, got {value!r}"
+    if isinstance(default, int) and not isinstance(value, int):
+        return f"expects a whole number, got {value!r}"
+    if default >= 0 > value:
+        return f"must not be negative, got {value!r}"
+    if abs(value) > MAX_PARAM:
+        return f"must be at most {MAX_PARAM:,}, got {value!r}"
+    return None
+
+
+def _shown(value: Any) -> str:
+    shown = printable(repr(value))
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def discover(explicit: Path | None, cwd: Path) -> Config:
-    """The config to use: ``--config`` if given, else ./mamori.yaml if present."""
+    """The config to use: ``--config`` if given, else ./mamori.yaml if present.
+
+    A ``mamori.yaml`` that exists but is not a readable file (a FIFO, a broken link, a
+    folder) is an error, not "no config": settings must never be silently dropped.
+    """
     if explicit is not None:
-        if not explicit.is_file():
-            raise ConfigError("config file not found", Location(display_path(explicit)))
+        problem = file_problem(explicit)
+        if problem is not None:
+            if not os.path.lexists(explicit):
+                problem = "config file not found"
+            raise ConfigError(problem, Location(display_path(explicit)))
         return load_config(explicit)
     default = cwd / DEFAULT_NAME
-    return load_config(default) if default.is_file() else Config()
+    return load_config(default) if os.path.lexists(default) else Config()

@@ -17,6 +17,7 @@ import click
 from mamori.checks.cli import CAUSES, THRESHOLDS, _rule_options, parse_as_of
 from mamori.checks.config import discover
 from mamori.checks.model import Cause
+from mamori.checks.outputs import check_plan_outputs
 from mamori.checks.plan import INTRODUCED, PlanRequest, run_plan
 from mamori.checks.reporting import parse_formats, write_reports
 from mamori.ci.gate import decide, policy_from
@@ -53,6 +54,7 @@ def plan(plan_file: Path, config_path: Path | None, rule_paths: tuple[Path, ...]
     wanted = parse_formats(formats)
     gate_inputs = load_gate_inputs(waivers_path, None)  # a bad file is exit 2 before work
     config = discover(config_path, Path.cwd())
+    check_plan_outputs(wanted, out_dir, config, plan_file, rule_paths, waivers_path, tf_root)
     request = PlanRequest(plan=plan_file, config=config, rule_paths=rule_paths,
                           causes=frozenset(Cause(c) for c in causes) or None,
                           as_of=parse_as_of(as_of), tf_root=tf_root)

@@ -21,13 +21,15 @@ from typing import Any
 from mamori.checks.compiler import Compiled, CompileEnv, compile_condition
 from mamori.checks.errors import Location, RuleError, display_path
 from mamori.checks.findings import RuleInfo, Text
+from mamori.checks.inputs import check_file, walk_tree
 from mamori.checks.model import Cause, Severity
 from mamori.checks.operators import CompileContext
 from mamori.checks.rule_schema import rule_schema
 from mamori.checks.validation import validate
 from mamori.checks.yamlsrc import Document, load_documents
 
-RULE_SUFFIXES = (".yaml", ".yml")
+#: Suffixes of rule files in a rule folder, compared in lower case.
+RULE_SUFFIXES = (".yaml", ".yml", ".json")
 _SHAPE_SCHEMA = rule_schema(strict_conditions=False)
 
 
@@ -66,20 +68,41 @@ def builtin_rules_dir() -> Path:
     return Path(str(files("mamori.rules").joinpath("library")))
 
 
+def is_rule_file(path: Path) -> bool:
+    """Whether a file found in a rule folder is a rule file: ``.yaml``, ``.yml`` or
+    ``.json`` in any case (``.YAML`` from Windows editors), and not a dotfile."""
+    return path.suffix.lower() in RULE_SUFFIXES and not path.name.startswith(".")
+
+
 def find_rule_files(path: Path) -> list[Path]:
-    """Rule files under ``path`` (a file or a folder, recursively), sorted."""
-    if path.is_file():
-        return [path]
+    """Rule files under ``path`` (a file or a folder, recursively), sorted.
+
+    Dot-folders (``.git``, ``.github``) are skipped. Anything that is not a regular file
+    (a FIFO, a device, a broken link) is an error naming it, never skipped or opened.
+    """
     if not path.is_dir():
-        raise RuleError("no such rule file or folder", Location(display_path(path)))
-    return sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+        check_file(path, RuleError)
+        return [path]
+    found = [p for p in walk_tree(path, RuleError, _keep_folder) if is_rule_file(p)]
+    for file in found:
+        check_file(file, RuleError)
+    return sorted(found, key=lambda p: p.parts)
+
+
+def _keep_folder(folder: Path) -> bool:
+    return not folder.name.startswith(".")
 
 
 def load_rules(paths: Iterable[Path]) -> list[RuleSpec]:
-    """Load and fully validate every rule under ``paths``; ids must be unique."""
+    """Load and fully validate every rule under ``paths``; ids must be unique.
+
+    Every path must hold at least one rule: a folder of ``.yml`` files that were never
+    read, or an empty file, is an error rather than a scan with fewer rules.
+    """
     specs: list[RuleSpec] = []
     seen: dict[str, RuleSpec] = {}
     for path in paths:
+        before = len(specs)
         for file in find_rule_files(path):
             for doc in load_documents(file, RuleError):
                 spec = parse_rule(doc)
@@ -89,7 +112,16 @@ def load_rules(paths: Iterable[Path]) -> list[RuleSpec]:
                                     f"{first})", doc.location(("id",)))
                 seen[spec.info.id] = spec
                 specs.append(spec)
+        if len(specs) == before:
+            raise RuleError(_no_rule(path), Location(display_path(path)))
     return specs
+
+
+def _no_rule(path: Path) -> str:
+    if path.is_dir():
+        return ("no rule in this folder: rule files end in .yaml, .yml or .json (in any "
+                "case), outside dot-folders")
+    return "no rule in this file (it holds no YAML document)"
 
 
 def parse_rule(doc: Document) -> RuleSpec:

@@ -3,6 +3,10 @@
 The CLI is a thin layer over ``run_scan``; so are the tests. Resources are streamed
 from the providers through the engine (and into a snapshot when asked), so memory is
 bounded by the findings, not by the inventory.
+
+A scan never passes on nothing: no rule switched on is a UsageError before collection
+(exit 2), and every input that yielded no resource is an ``input_empty`` gate note
+(:mod:`mamori.checks.tally`) that the gate treats as incomplete.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 from mamori.checks import __version__
 from mamori.checks.config import Config, check_rules
 from mamori.checks.engine import Engine
+from mamori.checks.errors import UsageError
 from mamori.checks.findings import Finding, RunInfo, ScanResult
 from mamori.checks.model import Cause, CollectionError, Resource
 from mamori.checks.ruleset import (
@@ -29,6 +34,7 @@ from mamori.checks.ruleset import (
     load_rules,
     ruleset_hash,
 )
+from mamori.checks.tally import InputTally
 
 if TYPE_CHECKING:
     from mamori.providers.interface import Provider
@@ -47,6 +53,9 @@ class ScanRequest:
     as_of: datetime | None = None
     save_inventory: Path | None = None
     progress: Progress | None = None
+    #: Rules already loaded by the caller (``load_rule_specs``), e.g. to check waivers
+    #: against them before a long collection; None: load them here.
+    specs: Sequence[RuleSpec] | None = None
 
 
 def load_rule_specs(config: Config, rule_paths: Iterable[Path] = ()) -> list[RuleSpec]:
@@ -65,6 +74,39 @@ def select_rules(specs: Iterable[RuleSpec], config: Config,
             and (causes is None or any(c in causes for c in s.info.causes))]
 
 
+def require_rules(selected: Sequence[RuleSpec], specs: Sequence[RuleSpec], config: Config,
+                  causes: frozenset[Cause] | None) -> None:
+    """A run with no rule switched on would pass on nothing: UsageError (exit 2) saying
+    why, before anything is collected."""
+    if selected:
+        return
+    if not specs:
+        raise UsageError("no rule to run: the built-in rules are off (--no-builtin-rules or "
+                         "builtin_rules: false) and no rule was given (--rules PATH, or "
+                         "rule_dirs in the config)")
+    off = sum(1 for s in specs if not config.enabled(s))
+    reasons = []
+    if off:
+        where = config.doc.file if config.doc is not None else "the config"
+        reasons.append(f"{off} switched off by {where} (rules.disable, rules.only or "
+                       "causes.disable)")
+    if len(specs) > off and causes is not None:
+        asked = ", ".join(sorted(c.value for c in causes))
+        reasons.append(f"{len(specs) - off} of no cause asked for (--cause {asked})")
+    raise UsageError(f"no rule selected: none of the {len(specs)} loaded rule(s) is switched "
+                     f"on for this run: {'; '.join(reasons)}")
+
+
+def selected_rules(config: Config, rule_paths: Iterable[Path] = (),
+                   causes: frozenset[Cause] | None = None,
+                   specs: Sequence[RuleSpec] | None = None) -> list[RuleSpec]:
+    """The rules a scan or plan runs: loaded (unless given), selected, at least one."""
+    loaded = list(specs) if specs is not None else load_rule_specs(config, rule_paths)
+    chosen = select_rules(loaded, config, causes)
+    require_rules(chosen, loaded, config, causes)
+    return chosen
+
+
 def compile_rules(specs: Iterable[RuleSpec], config: Config, as_of: datetime) -> list[CompiledRule]:
     """Bind the selected rules to the scan's as_of and the config's overrides."""
     return [compile_rule(s, as_of, config.params.get(s.info.id), config.severity.get(s.info.id))
@@ -75,22 +117,24 @@ def run_scan(request: ScanRequest) -> ScanResult:
     """Collect, evaluate and summarise. Raises MamoriError for bad input (exit 2)."""
     started = datetime.now(UTC)
     as_of = request.as_of or started
-    specs = load_rule_specs(request.config, request.rule_paths)
-    selected = select_rules(specs, request.config, request.causes)
+    selected = selected_rules(request.config, request.rule_paths, request.causes,
+                              request.specs)
     rules = compile_rules(selected, request.config, as_of)
     engine = Engine(rules)
+    tally = InputTally.of(request.providers)
     findings: list[Finding] = []
     errors: list[CollectionError] = []
     accounts: set[str] = set()
     resources = 0
     with ExitStack() as stack:
         writer = _snapshot_writer(stack, request.save_inventory)
-        for provider in request.providers:
+        for index, provider in enumerate(request.providers):
             for item in provider.collect():
                 if writer is not None:
                     writer.write(item)
                 if isinstance(item, Resource):
                     resources += 1
+                    tally.count(index, item)
                     if item.account:
                         accounts.add(f"{item.provider}:{item.account}")
                     findings.extend(engine.evaluate(item))
@@ -105,7 +149,8 @@ def run_scan(request: ScanRequest) -> ScanResult:
                   tool_version=__version__, resources=resources, ran_by=who_ran())
     causes = tuple(c for c in Cause if request.causes is None or c in request.causes)
     return ScanResult(run=run, rules=[r.info for r in rules], findings=findings, errors=errors,
-                      rule_stats=engine.stats(), causes_selected=causes)
+                      rule_stats=engine.stats(), causes_selected=causes,
+                      gate_notes=tuple(tally.notes()))
 
 
 def who_ran() -> str:

@@ -12,17 +12,47 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from mamori.checks.errors import InputError, suggest
+from mamori.checks.text import printable
 from mamori.checks.yamlsrc import Document, KeyPath
 
 
 def validate(doc: Document, schema: dict[str, Any], error: type[InputError]) -> None:
-    """Raise ``error`` for the most relevant schema violation in ``doc``, if any."""
+    """Raise ``error`` for the most relevant schema violation in ``doc``, if any.
+
+    A mapping key that is not text (YAML allows ``1:`` or ``true:``) is refused first:
+    no key of mamori's files is a number, and JSON Schema cannot describe one.
+    """
+    odd = _non_text_key(doc.data, ())
+    if odd is not None:
+        path, key = odd
+        raise error(f"a key must be text, got {_shown(key)}", doc.location((*path, key)))
     validator = jsonschema.Draft202012Validator(schema)
     found = best_match(validator.iter_errors(doc.data))
     if found is None:
         return
     path, message = describe(found)
     raise error(message, doc.location(path))
+
+
+def _non_text_key(data: Any, path: KeyPath) -> tuple[KeyPath, Any] | None:
+    """The first mapping key that is not a string, with the path to its mapping."""
+    stack: list[tuple[Any, KeyPath]] = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            for key in value:
+                if not isinstance(key, str):  # also None: YAML's "~:" or "null:"
+                    return where, key
+            stack.extend(reversed([(item, (*where, k)) for k, item in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([(item, (*where, i)) for i, item in enumerate(value)]))
+    return None
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value for a message: repr, control characters escaped, long ones cut."""
+    text = printable(repr(value))
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def describe(err: ValidationError) -> tuple[KeyPath, str]:
@@ -44,7 +74,12 @@ def describe(err: ValidationError) -> tuple[KeyPath, str]:
             return path, f"missing required key '{missing[0]}'"
     if err.validator == "enum":
         choices = ", ".join(str(c) for c in expected)
-        return path, f"{instance!r} is not one of: {choices}"
+        return path, f"{_shown(instance)} is not one of: {choices}"
     if err.validator == "type":
-        return path, f"expected {expected}, got {type(instance).__name__} {instance!r}"
-    return path, err.message
+        return path, f"expected {expected}, got {type(instance).__name__} {_shown(instance)}"
+    return path, _shown_message(err.message)
+
+
+def _shown_message(message: str, limit: int = 200) -> str:
+    text = printable(message)
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -13,13 +13,16 @@ cannot be accepted, and if it later turns FAIL that failure was never seen, so i
 An entry whose rule ran but whose finding no longer fails is **stale** (fixed, or the
 resource is gone): reported so the baseline can be refreshed, never gating.
 
-Unlike Checkov's baseline, a malformed file is an error (exit 2) with file, line and key,
-and a hand-edited fingerprint that does not match its ids is refused.
+Unlike Checkov's baseline, a malformed file is an error (exit 2) with file, line and key
+(NaN, control characters, nesting too deep included), and every entry names its rule,
+provider, account and resource: a fingerprint that does not match them (a hand edit)
+is refused, so what an entry accepts is always what it says.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -27,9 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mamori.checks.errors import Location, WaiverError, display_path
+from mamori.checks.errors import Location, UsageError, WaiverError, display_path
 from mamori.checks.findings import Finding, ScanResult
+from mamori.checks.inputs import os_problem, read_text_input
 from mamori.checks.model import Status, fingerprint
+from mamori.checks.text import input_problem
 from mamori.checks.validation import validate
 from mamori.checks.yamlsrc import Document, parse_documents
 
@@ -55,7 +60,8 @@ BASELINE_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["fingerprint", "rule_id", "resource_id", "status"],
+                "required": ["fingerprint", "rule_id", "provider", "account", "resource_id",
+                             "status"],
                 "properties": {
                     "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
                     "rule_id": {"type": "string", "minLength": 1},
@@ -135,21 +141,27 @@ def baseline_from(result: ScanResult, created: datetime | None = None) -> dict[s
 
 
 def write_baseline(result: ScanResult, path: Path) -> int:
-    """Write the baseline of ``result`` to ``path``; return the number of entries."""
+    """Write the baseline of ``result`` to ``path`` (atomically: an interrupted write
+    leaves the previous file); return the number of entries."""
     doc = baseline_from(result)
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    partial = path.with_name(path.name + ".partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        raise UsageError(f"{display_path(path)}: cannot write the baseline: "
+                         f"{os_problem(path, exc)}") from None
+    finally:
+        partial.unlink(missing_ok=True)
     return len(doc["findings"])
 
 
 def load_baseline(path: Path) -> Baseline:
     """Read and validate a baseline file; any problem is a WaiverError (exit 2)."""
     name = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WaiverError(f"cannot read baseline: {exc}", Location(name)) from exc
+    text = read_text_input(path, WaiverError, name)
     data = _parse_json(text, name)
     if not _plainly_valid(data):
         # Only now pay for jsonschema (seconds for 100k entries): it names the problem.
@@ -190,6 +202,14 @@ def _plain_entry(item: Any) -> bool:
             and item["status"] in _STATUSES)
 
 
+class _Constant(ValueError):
+    """NaN or an infinity in the JSON text (Python's json accepts them; JSON does not)."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(word)
+        self.word = word
+
+
 def _parse_json(text: str, name: str) -> Any:
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [k for k, _ in pairs]
@@ -197,10 +217,18 @@ def _parse_json(text: str, name: str) -> Any:
             raise ValueError("duplicate key")
         return dict(pairs)
 
+    def no_constants(word: str) -> Any:
+        raise _Constant(word)
+
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
     except json.JSONDecodeError as exc:
         raise WaiverError(f"invalid JSON: {exc.msg}", Location(name, exc.lineno)) from exc
+    except RecursionError:
+        raise WaiverError("invalid baseline: nested too deeply", Location(name)) from None
+    except _Constant as exc:
+        raise WaiverError(f"invalid JSON: {exc.word} is not a number JSON allows",
+                          Location(name, _line_of(text, exc.word))) from None
     except ValueError as exc:
         _raise_with_line(text, name)  # names the duplicate key and its line
         raise WaiverError(f"invalid baseline: {exc}", Location(name)) from exc
@@ -213,7 +241,7 @@ def _raise_with_line(text: str, name: str) -> None:
     """
     try:
         docs = list(parse_documents(text, name, WaiverError))
-    except ValueError:
+    except (ValueError, RecursionError):
         return
     if len(docs) == 1:
         validate(docs[0], BASELINE_SCHEMA, WaiverError)
@@ -221,17 +249,22 @@ def _raise_with_line(text: str, name: str) -> None:
 
 def _load_entry(data: dict[str, Any], index: int, text: str, name: str) -> BaselineEntry:
     item = data["findings"][index]
+    for key, value in item.items():
+        problem = input_problem(value)
+        if problem is not None:
+            line = _line_of(text, f'"{item["fingerprint"]}"')
+            raise WaiverError(f"'{key}' {problem}",
+                              Location(name, line, f"findings[{index}].{key}"))
     entry = BaselineEntry(fingerprint=item["fingerprint"], rule_id=item["rule_id"],
                           resource_id=item["resource_id"], status=Status(item["status"]),
-                          provider=item.get("provider"), account=item.get("account"))
-    if entry.provider is not None and entry.account is not None:
-        expected = fingerprint(entry.rule_id, entry.provider, entry.account, entry.resource_id)
-        if expected != entry.fingerprint:
-            # A hand-edited id would otherwise silently accept some other finding.
-            raise WaiverError("fingerprint does not match rule_id, provider, account and "
-                              "resource_id (edit the baseline with `mamori baseline create`)",
-                              Location(name, _line_of(text, entry.fingerprint),
-                                       f"findings[{index}].fingerprint"))
+                          provider=item["provider"], account=item["account"])
+    expected = fingerprint(entry.rule_id, item["provider"], item["account"], entry.resource_id)
+    if expected != entry.fingerprint:
+        # A hand-edited id would otherwise silently accept some other finding.
+        raise WaiverError("fingerprint does not match rule_id, provider, account and "
+                          "resource_id (edit the baseline with `mamori baseline create`)",
+                          Location(name, _line_of(text, entry.fingerprint),
+                                   f"findings[{index}].fingerprint"))
     return entry
 
 

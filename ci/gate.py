@@ -3,10 +3,14 @@
     0  nothing at or above the threshold failed and nothing errored
     1  at least one unwaived FAIL at or above --fail-on
     2  usage, configuration, rule, waiver or input error (raised before a result exists)
-    3  no such FAIL, but some findings are ERROR or a provider could not collect
-       (fail closed; --allow-incomplete turns 3 into 0)
+    3  no such FAIL, but some findings are ERROR, a provider could not collect, or an
+       input given on the command line yielded no resource (fail closed;
+       --allow-incomplete turns these into 0); or nothing was evaluated at all (no
+       finding: no resource read, or no selected rule applies to what was read), which
+       --allow-incomplete never turns into 0
 
-Renderers show the verdict; they never decide it.
+Renderers show the verdict; they never decide it. ``mamori scan`` and ``mamori plan``
+both decide through :func:`decide`, so a plan with no resources is exit 3 as well.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from enum import IntEnum
 
 from mamori.checks.findings import Finding, ScanResult
 from mamori.checks.model import Severity, Status
+from mamori.checks.tally import INPUT_EMPTY
 
 
 class ExitCode(IntEnum):
@@ -68,33 +73,67 @@ class GateVerdict:
     policy: GatePolicy
 
 
+def nothing_evaluated(result: ScanResult) -> str | None:
+    """Why the result holds no finding at all, or None when it holds some.
+
+    No finding means no rule decided anything: a gate that passed on it would pass on
+    nothing. The reason names what was missing.
+    """
+    if result.findings:
+        return None
+    if not result.rules:
+        return "no rule was selected"
+    sources = ", ".join(result.run.providers) or "no input"
+    if result.run.resources == 0:
+        text = f"no resource was read ({sources})"
+        if result.errors:
+            text += f"; {len(result.errors)} collection error(s)"
+        return text
+    types = ", ".join(sorted({r.resource_type for r in result.rules}))
+    seen = any(s.resources_seen for s in result.rule_stats.values())
+    why = ("every resource was outside the selected rules' conditions (when)" if seen
+           else f"none of them is of a type the selected rules check ({types})")
+    return f"{result.run.resources} resource(s) read ({sources}), but {why}"
+
+
 def decide(result: ScanResult, policy: GatePolicy) -> GateVerdict:
     """Apply the policy to the result."""
-    failing = 0
+    empty = nothing_evaluated(result)
+    if empty is not None:  # --allow-incomplete does not apply: nothing was checked
+        return GateVerdict(ExitCode.INCOMPLETE, f"nothing was evaluated: {empty}", 0, 0,
+                           len(result.errors), policy)
     gated = [f for f in result.findings if _gated(f, policy)]
+    failing = 0
     if policy.fail_on is not None:
         threshold = policy.fail_on
         failing = sum(1 for f in gated
                       if f.status is Status.FAIL and f.rule.severity.at_least(threshold))
     errors = sum(1 for f in gated if f.status is Status.ERROR)
     collection = len(result.errors)
+    missing = _incomplete(result, errors)
     if failing:
         assert policy.fail_on is not None
         code = ExitCode.FAILED
         reason = f"{failing} failing finding(s) at or above '{policy.fail_on.value}'"
-    elif errors or collection:
-        parts = []
-        if errors:
-            parts.append(f"{errors} finding(s) could not be decided (ERROR)")
-        if collection:
-            parts.append(f"{collection} collection error(s)")
-        text = " and ".join(parts)
-        if policy.allow_incomplete:
-            code, reason = ExitCode.OK, f"incomplete but allowed: {text}"
-        else:
-            code, reason = ExitCode.INCOMPLETE, f"incomplete: {text}"
+    elif missing and policy.allow_incomplete:
+        code, reason = ExitCode.OK, f"incomplete but allowed: {missing}"
+    elif missing:
+        code, reason = ExitCode.INCOMPLETE, f"incomplete: {missing}"
     else:
         code = ExitCode.OK
         threshold_text = policy.fail_on.value if policy.fail_on else "none"
         reason = f"no failing finding at or above '{threshold_text}' and nothing errored"
     return GateVerdict(code, reason, failing, errors, collection, policy)
+
+
+def _incomplete(result: ScanResult, errors: int) -> str:
+    """What was not verified, in words ('' when everything was)."""
+    parts = []
+    if errors:
+        parts.append(f"{errors} finding(s) could not be decided (ERROR)")
+    if result.errors:
+        parts.append(f"{len(result.errors)} collection error(s)")
+    empty = [n.source for n in result.gate_notes if n.kind == INPUT_EMPTY]
+    if empty:
+        parts.append(f"no resources read from {', '.join(empty)}")
+    return " and ".join(parts)

@@ -5,6 +5,7 @@ after a long cloud collection, then applies them after ``run_scan`` and before t
 gate::
 
     inputs = load_gate_inputs(waivers_path, baseline_path)     # WaiverError -> exit 2
+    inputs = inputs.check_rules(rule_ids)                      # MAM-* + '*': exit 2
     result = run_scan(request)
     result, notes = inputs.apply(result, result.run.as_of)
     verdict = decide(result, policy)
@@ -15,16 +16,24 @@ when its waiver expires it fails the gate again instead of hiding behind the bas
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from mamori.checks.findings import GateNote, ScanResult
+from mamori.checks.tally import INPUT_EMPTY
 from mamori.ci.baseline import Baseline, BaselineOutcome, apply_baseline, load_baseline
-from mamori.ci.waivers import WaiverEntry, WaiverOutcome, apply_waivers, load_waivers
+from mamori.ci.waivers import (
+    WaiverEntry,
+    WaiverOutcome,
+    apply_waivers,
+    check_against_rules,
+    load_waivers,
+)
 
 #: Kinds of GateNote, in the order reports list them.
-NOTE_KINDS = ("waiver_expired", "waiver_unused", "baseline_stale")
+NOTE_KINDS = (INPUT_EMPTY, "waiver_expired", "waiver_unused", "baseline_stale")
 
 
 @dataclass(frozen=True)
@@ -33,9 +42,27 @@ class GateInputs:
 
     waivers: tuple[WaiverEntry, ...] | None = None
     baseline: Baseline | None = None
+    #: Whether the waivers were checked against the loaded rule set (check_rules).
+    rules_checked: bool = False
+
+    def check_rules(self, rule_ids: Collection[str]) -> GateInputs:
+        """Refuse a waiver that would cover every finding of these rules (WaiverError).
+
+        Call it with every rule id loaded (before ``--cause`` or the config select), so
+        one waivers file is valid or not whatever a run selects.
+        """
+        if self.waivers is not None:
+            check_against_rules(self.waivers, rule_ids)
+        return replace(self, rules_checked=True)
 
     def apply(self, result: ScanResult, as_of: datetime) -> tuple[ScanResult, list[GateNote]]:
-        """Waive, then baseline; return the new result and the notes for reports."""
+        """Waive, then baseline; return the new result and the notes for reports.
+
+        Without an earlier ``check_rules`` the waivers are checked against the rules of
+        the result, so a match-everything waiver never slips through.
+        """
+        if not self.rules_checked:
+            self.check_rules([rule.id for rule in result.rules])
         notes: list[GateNote] = []
         if self.waivers is not None:
             outcome = apply_waivers(result, self.waivers, as_of)

@@ -11,10 +11,20 @@ A waivers file is YAML (docs/ci.md)::
         owner: alice@example.com
         ticket: SEC-1234
         expires: 2026-12-31          # required: a date
+        match_all: true              # only for a waiver meant to cover every finding
 
 Unlike Prowler's mutelist, patterns are anchored globs on ids (``*`` is the only
 wildcard; ``MAM-IAM-*`` never matches ``XMAM-IAM-1``), every waiver expires, and a
 malformed file is an error with file, line and key (exit 2), never an empty list.
+
+A waiver that covers every finding switches the gate off, so it must say so
+(``match_all: true``). It covers every finding when its rule pattern covers every rule
+and its resource pattern every resource, with no provider or account qualifier. A rule
+pattern covers every rule when it is made only of wildcard-looking characters (``*``,
+``**``, ``*?*``, ``.*``) or, with ``*``, matches every rule id loaded for the run
+(``MAM-*``, ``M*``: checked by :func:`check_against_rules`); a resource pattern when it
+is made only of such characters. ``provider`` and ``account`` are exact values, so a
+wildcard in them (which would match nothing) is refused too.
 
 Boundary: a waiver that ``expires: D`` covers findings while the scan's ``as_of``,
 taken as a UTC date, is on or before D. It stops covering on D + 1.
@@ -23,7 +33,7 @@ taken as a UTC date, is on or before D. It stops covering on D + 1.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property
@@ -32,11 +42,15 @@ from typing import Any
 
 from mamori.checks.errors import Location, WaiverError, display_path
 from mamori.checks.findings import Finding, ScanResult
+from mamori.checks.inputs import check_file
 from mamori.checks.model import Status, Waiver
+from mamori.checks.text import is_blank, printable
 from mamori.checks.validation import validate
 from mamori.checks.yamlsrc import Document, load_documents
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WILD = frozenset("*?")
+_WILDCARD_LOOKING = frozenset("*?.+^$ ")
 _TEXT = {"type": "string", "minLength": 1}
 
 WAIVER_SCHEMA: dict[str, Any] = {
@@ -63,6 +77,10 @@ WAIVER_SCHEMA: dict[str, Any] = {
                     "ticket": _TEXT,
                     "expires": {"type": "string", "format": "date",
                                 "description": "Last day (UTC) the waiver covers findings."},
+                    "match_all": {"type": "boolean",
+                                  "description": "Says that the waiver is meant to cover "
+                                                 "every finding (required for one that "
+                                                 "does)."},
                 },
             },
         },
@@ -92,6 +110,9 @@ class WaiverEntry:
     location: Location
     provider: str | None = None
     account: str | None = None
+    match_all: bool = False
+    #: Where its ``rule`` key is written (errors about the pattern point there).
+    rule_location: Location | None = None
 
     @cached_property
     def _rule_re(self) -> re.Pattern[str]:
@@ -119,6 +140,18 @@ class WaiverEntry:
             return False
         return self.names_rule(finding.rule.id) and self._resource_re.fullmatch(res.id) is not None
 
+    def covers_everything(self, rule_ids: Collection[str]) -> bool:
+        """Whether this waiver, unless it says ``match_all``, covers every finding of a
+        run whose loaded rules are ``rule_ids`` (module docstring)."""
+        if self.match_all or self.provider is not None or self.account is not None:
+            return False
+        if not only_wildcards(self.resource):
+            return False
+        if only_wildcards(self.rule):
+            return True
+        return ("*" in self.rule and bool(rule_ids)
+                and all(self.names_rule(rule_id) for rule_id in rule_ids))
+
     def valid_on(self, as_of: datetime) -> bool:
         """True while ``as_of`` (as a UTC date) is on or before the expiry date."""
         return _utc_date(as_of) <= self.expires
@@ -143,7 +176,7 @@ class WaiverEntry:
         return {"rule": self.rule, "resource": self.resource, "provider": self.provider,
                 "account": self.account, "reason": self.reason, "owner": self.owner,
                 "ticket": self.ticket, "expires": self.expires.isoformat(),
-                "source": self.where}
+                "match_all": self.match_all, "source": self.where}
 
 
 @dataclass(frozen=True)
@@ -171,8 +204,11 @@ def _utc_date(moment: datetime) -> date:
 def load_waivers(path: Path) -> list[WaiverEntry]:
     """Read and validate a waivers file; any problem is a WaiverError (exit 2)."""
     name = display_path(path)
+    check_file(path, WaiverError)  # never open a FIFO or a device
     try:
         docs = load_documents(path, WaiverError)
+    except RecursionError:
+        raise WaiverError("nested too deeply", Location(name)) from None
     except ValueError as exc:
         # PyYAML raises a bare ValueError for impossible dates such as 2026-02-30.
         raise WaiverError(f"invalid value: {exc}", Location(name)) from exc
@@ -201,19 +237,48 @@ def _dates_as_text(data: dict[str, Any]) -> dict[str, Any]:
 def _entry(doc: Document, index: int, item: dict[str, Any]) -> WaiverEntry:
     """Build one waiver after the schema passed: dates, blank texts, match-everything."""
     for key in ("rule", "resource", "provider", "account", "reason", "owner", "ticket"):
-        if key in item and not item[key].strip():
+        if key in item and is_blank(item[key]):
             raise WaiverError(f"'{key}' must not be blank", doc.location(("waivers", index, key)))
-    if item["rule"].strip() == "*" and item["resource"].strip() == "*":
-        # A waiver for every rule on every resource would switch the gate off.
-        raise WaiverError("a waiver must name a rule or a resource (both are '*')",
-                          doc.location(("waivers", index)))
-    return WaiverEntry(
+    for key in ("provider", "account"):
+        if key in item and set(item[key]) & _WILD:
+            raise WaiverError(f"'{key}' is an exact value, not a pattern: leave it out to "
+                              f"match every {key}", doc.location(("waivers", index, key)))
+    entry = WaiverEntry(
         rule=item["rule"], resource=item["resource"], reason=item["reason"],
         owner=item["owner"], ticket=item["ticket"],
         expires=_expiry(doc, index, item["expires"]),
         location=doc.location(("waivers", index)),
         provider=item.get("provider"), account=item.get("account"),
+        match_all=item.get("match_all", False),
+        rule_location=doc.location(("waivers", index, "rule")),
     )
+    if entry.covers_everything(()):
+        raise _match_all_error(entry, "its rule and resource patterns match anything")
+    return entry
+
+
+def only_wildcards(pattern: str) -> bool:
+    """Whether ``pattern`` reads as "anything": only ``*``, ``?``, ``.``, ``+``, ``^``,
+    ``$`` and spaces, with at least one ``*`` or ``?`` (``*``, ``**``, ``*?*``, ``.*``)."""
+    text = pattern.strip()
+    return bool(set(text) & _WILD) and set(text) <= _WILDCARD_LOOKING
+
+
+def check_against_rules(waivers: Sequence[WaiverEntry], rule_ids: Collection[str]) -> None:
+    """Refuse a waiver that covers every finding of a run with these rules loaded
+    (``MAM-*`` when every rule id starts with ``MAM-``) unless it says ``match_all``."""
+    for waiver in waivers:
+        if waiver.covers_everything(rule_ids):
+            raise _match_all_error(waiver, f"its rule pattern '{printable(waiver.rule)}' "
+                                           f"matches all {len(rule_ids)} loaded rules and its "
+                                           "resource pattern any resource")
+
+
+def _match_all_error(waiver: WaiverEntry, why: str) -> WaiverError:
+    return WaiverError(f"this waiver would cover every finding ({why}), switching the gate "
+                       "off; name the rules or resources it is for, or add "
+                       "'match_all: true' if that is really meant",
+                       waiver.rule_location or waiver.location)
 
 
 def _expiry(doc: Document, index: int, value: object) -> date:

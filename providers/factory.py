@@ -11,15 +11,14 @@ from mamori.providers.registry import provider_class
 
 
 def build_providers(inventories: Sequence[Path] = (), snapshots: Sequence[Path] = (),
-                    clouds: Sequence[tuple[str, Any]] = (),
-                    outputs: Sequence[Path] = ()) -> list[Provider]:
-    """One files provider for all inventory paths, one snapshot provider per file, and
-    one provider per cloud with its options object. ``outputs`` (report folder, saved
-    snapshot) are never read as inventory."""
+                    clouds: Sequence[tuple[str, Any]] = ()) -> list[Provider]:
+    """One files provider for all inventory paths (so a duplicate id across them is
+    found), one snapshot provider per file, and one provider per cloud with its options
+    object. Outputs inside inputs are refused before this (``mamori.checks.outputs``),
+    so nothing needs to be left out of an inventory walk."""
     providers: list[Provider] = []
     if inventories:
-        files = provider_class("files")
-        providers.append(files(list(inventories), exclude=outputs))  # type: ignore[call-arg]
+        providers.append(provider_class("files")(list(inventories)))  # type: ignore[call-arg]
     providers += [provider_class("snapshot")(path) for path in snapshots]  # type: ignore[call-arg]
     providers += [provider_class(name)(options) for name, options in clouds]  # type: ignore[call-arg]
     return providers

@@ -69,8 +69,8 @@ class Nightly:
         return cls(options, None)
 
     def outputs(self) -> list[Path]:
-        """Files the history writes, never to be read as inventory (a SQLite store and
-        its WAL files may sit inside the inventory folder)."""
+        """Files the history writes (a SQLite store and its WAL files): outputs that the
+        CLI refuses inside an input folder (``mamori.checks.outputs``)."""
         target = self.options.history
         if not target or "://" in target:
             return []

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mamori.checks.errors import InventoryError, Location
+from mamori.checks.inputs import read_input
 from mamori.checks.text import describe_char, is_blank, unsafe_position
 from mamori.checks.vocabulary import RESOURCE_TYPES
 from mamori.providers.files.coerce import ValueProblem
@@ -71,7 +72,7 @@ def decode(data: bytes, file: str) -> str:
 def read_file(path: Path, file: str) -> Iterator[RawRecord]:
     """The records of one inventory file; ``file`` is how to name it in messages."""
     try:
-        text = decode(path.read_bytes(), file)
+        text = decode(read_input(path, InventoryError, file), file)
     except OSError as exc:
         raise InventoryError(f"cannot read the file: {exc.strerror}", Location(file)) from None
     hint = type_from_file_name(path)

@@ -2,8 +2,12 @@
 
 A folder is read recursively. Dotfiles and dot-folders, ``README*``, ``*.md`` and the
 organisation config (``mamori.yaml``/``mamori.yml``, often kept next to the inventory) are
-skipped, and so is whatever a ``.mamoriignore`` file in the folder lists; any other file
-that is not YAML, JSON or CSV is an error, so that an inventory is never half-read.
+skipped, and so is whatever a ``.mamoriignore`` file in the folder lists (a listed folder
+with everything in it); any other file that is not YAML, JSON or CSV is an error, so that
+an inventory is never half-read. So is anything that is not a regular file once links
+are followed (a FIFO, a device, a socket, a broken link, a link loop) and a folder that
+cannot be listed: they are found while walking, before any file is read
+(:mod:`mamori.checks.inputs`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from mamori.checks.errors import InventoryError, Location
+from mamori.checks.inputs import check_file, read_text_input, walk_tree
 from mamori.providers.files.readers import SUFFIXES
 
 IGNORE_FILE = ".mamoriignore"
@@ -39,18 +44,17 @@ def display(path: Path) -> str:
 def inventory_files(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> Iterator[Path]:
     """Every inventory file under ``paths``, folders walked recursively and sorted.
 
-    ``exclude`` names files and folders never read: mamori's own report folder and
-    snapshot, which a user may well keep inside the inventory folder.
+    ``exclude`` names files and folders never read (for library callers; the CLI refuses
+    an output inside an input instead, see :mod:`mamori.checks.outputs`).
     """
     excluded = frozenset(os.path.realpath(p) for p in exclude)
     for given in paths:
         if given.is_dir():
             yield from _walk(given, excluded)
-        elif given.is_file():
+        else:
+            check_file(given, InventoryError, display(given))
             _check_kind(given)
             yield given
-        else:
-            raise InventoryError("no such file or folder", Location(display(given)))
 
 
 def _check_kind(path: Path) -> None:
@@ -70,10 +74,11 @@ def _skipped(name: str) -> bool:
 
 def _ignore_patterns(root: Path) -> list[str]:
     ignore = root / IGNORE_FILE
-    if not ignore.is_file():
+    if not os.path.lexists(ignore):
         return []
-    lines = ignore.read_text(encoding="utf-8-sig").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    text = read_text_input(ignore, InventoryError, display(ignore))
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
 def _ignored(relative: PurePosixPath, patterns: list[str]) -> bool:
@@ -87,22 +92,24 @@ def _ignored(relative: PurePosixPath, patterns: list[str]) -> bool:
 
 def _walk(root: Path, excluded: frozenset[str] = frozenset()) -> Iterator[Path]:
     patterns = _ignore_patterns(root)
+
+    def relative(path: Path) -> PurePosixPath:
+        return PurePosixPath(path.relative_to(root).as_posix())
+
+    def keep_folder(folder: Path) -> bool:
+        return (not folder.name.startswith(".") and not _ignored(relative(folder), patterns)
+                and os.path.realpath(folder) not in excluded)
+
     found: list[PurePosixPath] = []
-    visited: set[str] = set()
-    # Linked folders are followed (skipping them silently would half-read the inventory);
-    # each real folder is read once, so a link loop ends.
-    for folder, dirs, files in os.walk(root, followlinks=True):
-        real = os.path.realpath(folder)
-        if real in visited or real in excluded:
-            dirs[:] = []
+    # Each entry is checked as it is found, so a bad one fails the run before any file
+    # is read (and before a walk into, say, a linked /dev goes any further).
+    for path in walk_tree(root, InventoryError, keep_folder, display):
+        rel = relative(path)
+        if (_skipped(path.name) or _ignored(rel, patterns)
+                or os.path.realpath(path) in excluded):
             continue
-        visited.add(real)
-        base = PurePosixPath(Path(folder).relative_to(root).as_posix())
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(base / name for name in files if not _skipped(name)
-                     and os.path.realpath(os.path.join(folder, name)) not in excluded)
-    for relative in sorted(found, key=lambda p: p.parts):
-        if not _ignored(relative, patterns):
-            path = root.joinpath(*relative.parts)
-            _check_kind(path)
-            yield path
+        check_file(path, InventoryError, display(path))
+        _check_kind(path)
+        found.append(rel)
+    for rel in sorted(found, key=lambda p: p.parts):
+        yield root.joinpath(*rel.parts)

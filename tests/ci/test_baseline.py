@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from mamori.checks.errors import WaiverError
 from mamori.checks.findings import Finding
-from mamori.checks.model import Status
+from mamori.checks.model import Status, fingerprint
 from mamori.ci.baseline import (
     Baseline,
     BaselineEntry,
@@ -98,6 +99,60 @@ def test_hand_edited_fingerprint_is_refused(tmp_path: Path) -> None:
     err = bad(tmp_path, valid_text(resource_id="b"))
     assert "fingerprint does not match" in err.message
     assert err.location is not None and err.location.line == 7  # "fingerprint": ...
+
+
+@pytest.mark.parametrize("field", ["rule_id", "provider", "account", "resource_id"])
+def test_every_id_of_the_fingerprint_is_checked(tmp_path: Path, field: str) -> None:
+    # each of the four ids changed alone: the entry would accept another finding
+    err = bad(tmp_path, valid_text(**{field: "other"}))
+    assert "fingerprint does not match" in err.message
+    assert err.location is not None and err.location.key == "findings[0].fingerprint"
+
+
+@pytest.mark.parametrize("missing", ["provider", "account"])
+def test_an_entry_must_name_provider_and_account(tmp_path: Path, missing: str) -> None:
+    # without them the fingerprint cannot be checked against what the entry says
+    entry = json.loads(valid_text())["findings"][0]
+    del entry[missing]
+    err = bad(tmp_path, json.dumps({"mamori_baseline": 1, "findings": [entry]}))
+    assert f"missing required key '{missing}'" in err.message
+
+
+@pytest.mark.parametrize("text", [
+    '{"mamori_baseline": NaN, "findings": []}',
+    '{"mamori_baseline": 1, "created": Infinity, "findings": []}',
+    '{"mamori_baseline": 1, "findings": [-Infinity]}',
+])
+def test_nan_and_infinity_are_refused(tmp_path: Path, text: str) -> None:
+    err = bad(tmp_path, text)
+    assert "is not a number JSON allows" in err.message
+    assert err.location is not None and err.location.line == 1
+
+
+def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path) -> None:
+    err = bad(tmp_path, '{"mamori_baseline": 1, "findings": ' + "[" * 100_000 + "]" * 100_000
+              + "}")
+    assert err.location is not None and err.location.file.endswith("baseline.json")
+
+
+def test_huge_integer_is_refused_not_a_crash(tmp_path: Path) -> None:
+    bad(tmp_path, '{"mamori_baseline": ' + "9" * 5000 + ', "findings": []}')
+
+
+def test_control_characters_are_refused(tmp_path: Path) -> None:
+    entry = {"rule_id": "R-1", "provider": "onprem", "account": "",
+             "resource_id": "a\u001b]0;owned\u0007", "status": "FAIL"}
+    entry["fingerprint"] = fingerprint("R-1", "onprem", "", "a\x1b]0;owned\x07")
+    err = bad(tmp_path, json.dumps({"mamori_baseline": 1, "findings": [entry]}))
+    assert "U+001B" in err.message
+    assert err.location is not None and err.location.key == "findings[0].resource_id"
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "baseline.json"
+    os.mkfifo(fifo)
+    with pytest.raises(WaiverError, match="named pipe"):
+        load_baseline(fifo)
 
 
 def test_duplicate_key_is_refused_with_line(tmp_path: Path) -> None:

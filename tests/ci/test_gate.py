@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from mamori.checks.findings import Finding, RuleInfo, RunInfo, ScanResult, Text
 from mamori.checks.model import Cause, CollectionError, Resource, Severity, Status
 from mamori.ci.gate import ExitCode, GatePolicy, decide
@@ -75,3 +77,54 @@ def test_only_changes_filters_the_gate() -> None:
     assert decide(result(old), policy).exit_code is ExitCode.OK
     assert decide(result(old, new), policy).exit_code is ExitCode.FAILED
     assert decide(result(old), GatePolicy()).exit_code is ExitCode.FAILED
+
+
+# --- the gate never passes on nothing ------------------------------------------------------
+
+def empty(*, rules: int = 1, resources: int = 0, seen: int = 0,
+          errors: int = 0) -> ScanResult:
+    """A result without findings: ``rules`` selected, ``resources`` read, ``seen`` of them
+    of a type the rules check (and excluded by their conditions)."""
+    from mamori.checks.findings import RuleStats
+
+    infos = [finding(Status.PASS, Severity.HIGH).rule] * rules
+    run = RunInfo(NOW, NOW, NOW, ("files: hr",), (), "h", "0", resources)
+    errs = [CollectionError("aws", "op", "s", "AccessDenied", "m")] * errors
+    stats = {r.id: RuleStats(resources_seen=seen, not_applicable=seen) for r in infos}
+    return ScanResult(run=run, rules=infos, findings=[], errors=errs, rule_stats=stats)
+
+
+@pytest.mark.parametrize(("res", "why"), [
+    (empty(rules=0), "no rule was selected"),
+    (empty(), "no resource was read (files: hr)"),
+    (empty(errors=2), "no resource was read (files: hr); 2 collection error(s)"),
+    (empty(resources=5), "5 resource(s) read (files: hr), but none of them is of a type the "
+                         "selected rules check (user)"),
+    (empty(resources=5, seen=5), "every resource was outside the selected rules' conditions"),
+])
+@pytest.mark.parametrize("allow", [False, True])
+def test_nothing_evaluated_is_exit_3_even_when_incomplete_is_allowed(res: ScanResult, why: str,
+                                                                     allow: bool) -> None:
+    verdict = decide(res, GatePolicy(allow_incomplete=allow, fail_on=None))
+    assert verdict.exit_code is ExitCode.INCOMPLETE
+    assert verdict.reason.startswith("nothing was evaluated: ") and why in verdict.reason
+
+
+def test_an_input_that_yielded_nothing_is_incomplete_unless_allowed() -> None:
+    from dataclasses import replace
+
+    from mamori.checks.findings import GateNote
+    from mamori.checks.tally import INPUT_EMPTY
+
+    note = GateNote(INPUT_EMPTY, "--inventory hr/", "no resources read")
+    r = replace(result(finding(Status.PASS, Severity.HIGH)), gate_notes=(note,))
+    verdict = decide(r, GatePolicy())
+    assert verdict.exit_code is ExitCode.INCOMPLETE
+    assert verdict.reason == "incomplete: no resources read from --inventory hr/"
+    assert decide(r, GatePolicy(allow_incomplete=True)).exit_code is ExitCode.OK
+    # a FAIL elsewhere still fails the gate
+    failing = replace(result(finding(Status.FAIL, Severity.HIGH)), gate_notes=(note,))
+    assert decide(failing, GatePolicy()).exit_code is ExitCode.FAILED
+    # other notes (an unused waiver) never gate
+    unused = replace(note, kind="waiver_unused")
+    assert decide(replace(r, gate_notes=(unused,)), GatePolicy()).exit_code is ExitCode.OK

@@ -10,7 +10,13 @@ import pytest
 from mamori.checks.errors import WaiverError
 from mamori.checks.model import Severity, Status
 from mamori.ci.gate import ExitCode, GatePolicy, decide
-from mamori.ci.waivers import WaiverEntry, apply_waivers, compile_glob, load_waivers
+from mamori.ci.waivers import (
+    WaiverEntry,
+    apply_waivers,
+    check_against_rules,
+    compile_glob,
+    load_waivers,
+)
 from tests.ci.conftest import AS_OF, finding, result, write
 
 ENTRY = """\
@@ -31,11 +37,13 @@ def waiver_file(tmp_path: Path, rule: str = "MAM-IAM-001", resource: str = "web-
 
 
 def entry(rule: str = "MAM-IAM-001", resource: str = "web-1",
-          expires: date = date(2026, 12, 31), **quals: str) -> WaiverEntry:
+          expires: date = date(2026, 12, 31), provider: str | None = None,
+          account: str | None = None) -> WaiverEntry:
     from mamori.checks.errors import Location
 
     return WaiverEntry(rule=rule, resource=resource, reason="r", owner="alice", ticket="SEC-1",
-                       expires=expires, location=Location("w.yaml", 2), **quals)
+                       expires=expires, location=Location("w.yaml", 2), provider=provider,
+                       account=account)
 
 
 def bad(tmp_path: Path, text: str) -> WaiverError:
@@ -130,7 +138,90 @@ def test_unquoted_numeric_account_is_refused(tmp_path: Path) -> None:
 
 def test_match_everything_waiver_is_refused(tmp_path: Path) -> None:
     err = bad(tmp_path, ENTRY.format(rule="'*'", resource="'*'", expires="2026-12-31"))
-    assert "must name a rule or a resource" in err.message
+    assert "would cover every finding" in err.message and "match_all: true" in err.message
+    assert err.location is not None
+    assert (err.location.line, err.location.key) == (2, "waivers[0].rule")
+
+
+# A waiver covering every finding switches the gate off: refused in every spelling,
+# unless it says match_all. "Everything" per component: a rule pattern of only
+# wildcard-looking characters, or one with '*' that matches every loaded rule id; a
+# resource pattern of only wildcard-looking characters; no provider/account qualifier.
+LOADED = ["MAM-IAM-001", "MAM-NET-001", "MAM-HOST-001"]
+
+
+@pytest.mark.parametrize(("rule", "resource"), [
+    ("'*'", "'*'"), ("'**'", "'*'"), ("'*?*'", "'**'"), ("'.*'", "'*'"), ("'*'", "'?'"),
+    ("' * '", "'*?'"), ("'^.*$'", "'.+*'"),
+])
+def test_match_everything_spellings_are_refused_when_loading(tmp_path: Path, rule: str,
+                                                             resource: str) -> None:
+    err = bad(tmp_path, ENTRY.format(rule=rule, resource=resource, expires="2026-12-31"))
+    assert "would cover every finding" in err.message
+
+
+@pytest.mark.parametrize("rule", ["MAM-*", "M*", "'*-*'", "'*0*'"])
+def test_a_rule_pattern_matching_every_loaded_rule_is_refused(tmp_path: Path,
+                                                             rule: str) -> None:
+    waivers = load_waivers(waiver_file(tmp_path, rule=rule, resource="'*'"))
+    with pytest.raises(WaiverError, match="matches all 3 loaded rules") as info:
+        check_against_rules(waivers, LOADED)
+    assert info.value.location is not None
+    assert (info.value.location.line, info.value.location.key) == (2, "waivers[0].rule")
+
+
+@pytest.mark.parametrize(("rule", "resource", "extra"), [
+    ("MAM-IAM-*", "'*'", ""),                       # not every loaded rule
+    ("MAM-*", "web-*", ""),                         # not every resource
+    ("'*'", "web-1", ""),                           # one resource, every rule
+    ("MAM-*", "'*'", "    provider: aws\n"),         # narrowed by a qualifier
+    ("MAM-*", "'*'", "    account: '111'\n"),
+    ("'*'", "'*'", "    match_all: true\n"),         # said explicitly
+    ("MAM-*", "'*'", "    match_all: true\n"),
+    ("MAM-IAM-001", "'*'", ""),                     # an exact id is not a pattern
+])
+def test_narrower_or_explicit_waivers_are_accepted(tmp_path: Path, rule: str, resource: str,
+                                                   extra: str) -> None:
+    waivers = load_waivers(waiver_file(tmp_path, rule=rule, resource=resource, extra=extra))
+    check_against_rules(waivers, LOADED)
+
+
+def test_match_all_waiver_does_cover_every_failure(tmp_path: Path) -> None:
+    waivers = load_waivers(waiver_file(tmp_path, rule="'*'", resource="'*'",
+                                       extra="    match_all: true\n"))
+    assert waivers[0].match_all and waivers[0].to_dict()["match_all"] is True
+    res = result(finding("MAM-IAM-001", "web-1"), finding("MAM-NET-001", "sg-1"))
+    assert {f.status for f in apply_waivers(res, waivers, AS_OF).result.findings} == {
+        Status.WAIVED}
+
+
+@pytest.mark.parametrize(("key", "value"), [("account", "'*'"), ("provider", "aws*"),
+                                            ("account", "'12?'")])
+def test_wildcards_in_exact_qualifiers_are_refused(tmp_path: Path, key: str, value: str) -> None:
+    err = bad(tmp_path, ENTRY.format(rule="A", resource="b", expires="2026-12-31")
+              + f"    {key}: {value}\n")
+    assert "exact value, not a pattern" in err.message
+    assert err.location is not None and err.location.key == f"waivers[0].{key}"
+
+
+def test_match_all_must_be_a_boolean(tmp_path: Path) -> None:
+    err = bad(tmp_path, ENTRY.format(rule="'*'", resource="'*'", expires="2026-12-31")
+              + "    match_all: 'yes'\n")
+    assert err.location is not None and err.location.key == "waivers[0].match_all"
+
+
+def test_scan_options_check_waivers_against_the_loaded_rules(tmp_path: Path) -> None:
+    from mamori.ci.scan_options import load_gate_inputs
+
+    inputs = load_gate_inputs(waiver_file(tmp_path, rule="MAM-*", resource="'*'"), None)
+    with pytest.raises(WaiverError):
+        inputs.check_rules(LOADED)
+    # not checked yet: apply() checks against the result's rules, never lets it through
+    with pytest.raises(WaiverError):
+        inputs.apply(result(finding("MAM-IAM-001", "web-1")), AS_OF)
+    checked = inputs.check_rules([*LOADED, "ACME-1"])  # a custom rule it does not match
+    out, _ = checked.apply(result(finding("MAM-IAM-001", "web-1")), AS_OF)
+    assert out.findings[0].status is Status.WAIVED
 
 
 def test_duplicate_key_is_located(tmp_path: Path) -> None:

@@ -160,13 +160,14 @@ def test_history_from_the_config_file(estate: Estate) -> None:
     assert missing.returncode == 2 and "no history" in missing.stderr
 
 
-def test_history_inside_the_inventory_folder_is_not_read_as_inventory(estate: Estate) -> None:
+def test_history_inside_the_inventory_folder_is_refused_before_scanning(estate: Estate) -> None:
+    # it would be read back as inventory next run: refused, and no database is created
     estate.write(host("h-a", "2026-10-25", 2))
-    db = str(estate.inventory / "history.db")
-    assert estate.scan(DAY1, history=db).returncode == 1
-    proc = estate.scan(DAY2, history=db)
-    assert proc.returncode == 1, proc.stderr
-    assert estate.report(DAY2)["drift"]["totals"]["persisting"] == 1
+    db = estate.inventory / "history.db"
+    proc = estate.scan(DAY1, history=str(db))
+    assert proc.returncode == 2
+    assert "--history" in proc.stderr and "inside the input folder --inventory" in proc.stderr
+    assert not db.exists()
 
 
 def test_history_prune_keeps_the_latest_run(estate: Estate) -> None:
