@@ -2,6 +2,11 @@
 
 Rules are indexed by resource type, so each resource meets only the rules for its type.
 Memory is bounded by the findings: resources are not kept once evaluated.
+
+Every finding is made by :func:`_finding`, which masks its evidence and the resource's
+secret tags (:mod:`mamori.checks.secrets`); the FAIL message is built from the masked
+evidence. So no renderer, history or notification can show a secret, whatever it
+prints. A rule that reads a value a snapshot withheld is ERROR (it cannot be decided).
 """
 
 from __future__ import annotations
@@ -15,6 +20,12 @@ from mamori.checks.compiler import Evaluation
 from mamori.checks.findings import Finding, RuleStats
 from mamori.checks.model import CollectionError, Resource, Status, fingerprint
 from mamori.checks.ruleset import CompiledRule
+from mamori.checks.secrets import (
+    WithheldResource,
+    mask_evidence,
+    safe_resource,
+    withheld_reads,
+)
 
 
 class Engine:
@@ -61,6 +72,13 @@ class Engine:
 
 def evaluate_rule(rule: CompiledRule, resource: Resource) -> Finding | None:
     """One rule on one resource: a finding, or None when ``when`` is false."""
+    if isinstance(resource, WithheldResource):  # read back from a snapshot
+        withheld = withheld_reads(resource, _reads(rule))
+        if withheld:  # never decided on a value that was not kept: not even exists: false
+            return _finding(rule, resource, Status.ERROR,
+                            "cannot decide: " + ", ".join(withheld) + " not kept in the "
+                            "snapshot (secret values and raw payloads are never saved)",
+                            {}, tuple(withheld))
     ev = Evaluation()
     if rule.when is not None:
         applies = rule.when.node(resource, ev, "")
@@ -74,9 +92,11 @@ def evaluate_rule(rule: CompiledRule, resource: Resource) -> Finding | None:
     if verdict:
         return _finding(rule, resource, Status.PASS, f"meets: {rule.check.text}",
                         ev.evidence, ())
-    observed = ", ".join(f"{k}={_show(v)}" for k, v in ev.evidence.items()) or "nothing"
-    return _finding(rule, resource, Status.FAIL,
-                    f"observed {observed}; required {rule.check.text}", ev.evidence, ())
+    return _finding(rule, resource, Status.FAIL, None, ev.evidence, ())
+
+
+def _reads(rule: CompiledRule) -> tuple[str, ...]:
+    return rule.check.reads + (rule.when.reads if rule.when else ())
 
 
 def _undecided(rule: CompiledRule, resource: Resource, ev: Evaluation, what: str) -> Finding:
@@ -89,13 +109,20 @@ def _undecided(rule: CompiledRule, resource: Resource, ev: Evaluation, what: str
                     ev.evidence, missing)
 
 
-def _finding(rule: CompiledRule, resource: Resource, status: Status, message: str,
+def _finding(rule: CompiledRule, resource: Resource, status: Status, message: str | None,
              evidence: dict[str, Any], missing: tuple[str, ...]) -> Finding:
-    reads = rule.check.reads + (rule.when.reads if rule.when else ())
-    appi = None if status is Status.PASS else classify(rule.info, resource, reads)
+    """The one place findings are made: evidence and tags masked here, for every output.
+
+    ``message`` None (a FAIL) is built from the masked evidence: what was observed.
+    """
+    shown = mask_evidence(resource.type, evidence) if evidence else {}
+    if message is None:
+        observed = ", ".join(f"{k}={_show(v)}" for k, v in shown.items()) or "nothing"
+        message = f"observed {observed}; required {rule.check.text}"
+    appi = None if status is Status.PASS else classify(rule.info, resource, _reads(rule))
     return Finding(
-        rule=rule.info, resource=resource, status=status, message=message,
-        evidence=dict(evidence), missing=missing, appi=appi,
+        rule=rule.info, resource=safe_resource(resource), status=status, message=message,
+        evidence=shown, missing=missing, appi=appi,
         fingerprint=fingerprint(rule.info.id, resource.provider, resource.account, resource.id),
     )
 

@@ -61,7 +61,12 @@ class Appi:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """The verdict of one rule on one resource, with the evidence that decided it."""
+    """The verdict of one rule on one resource, with the evidence that decided it.
+
+    Made by the engine, which masks ``evidence`` and the resource's secret tags and
+    builds ``message`` from the masked evidence (mamori.checks.secrets): what a finding
+    carries is safe for every output.
+    """
 
     rule: RuleInfo
     resource: Resource

@@ -141,7 +141,8 @@ class Resource:
 def fingerprint(rule_id: str, provider: str, account: str, resource_id: str) -> str:
     """Stable identity of a finding across runs: built from ids, never names."""
     key = "\x1f".join((rule_id, provider, account, resource_id))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: an id from a cloud API may hold a lone surrogate; it still has an identity
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,7 @@ VOCABULARY: dict[str, dict[str, Field]] = {
     },
     "role": {
         "admin": _f(B, "the role grants administrative rights"),
+        "admin_direct": _f(B, "admin rights granted to the role itself, not via a group"),
         "trusted_principals": _f(Kind.STR_LIST, "principals allowed to assume the role"),
         "external_trust_unconditioned": _f(
             B, "an outside account or '*' may assume it without ExternalId/condition"),
@@ -177,7 +178,15 @@ RESOURCE_TYPES: tuple[str, ...] = tuple(VOCABULARY)
 RAW_KEY = "raw"
 CUSTOM_PREFIX = "x_"
 
-SECRET_WORDS = ("password", "secret", "token", "hash", "private_key", "credential_value")
+# Words that make a key's value a secret; how they match (whole words for the short ones,
+# facts *about* a secret such as ``password_policy`` excepted) is mamori.checks.secrets.
+SECRET_WORDS = (
+    "password", "passwd", "passphrase", "pwd", "secret", "token", "credential", "creds",
+    "api_key", "private_key", "ssh_key", "encryption_key", "account_key", "shared_key",
+    "master_key", "signing_key", "connection_string", "conn_str", "sas", "hash", "salt",
+    "pin", "otp", "jwt", "cookie", "authorization", "bearer",
+    "パスワード", "暗証番号", "秘密鍵", "認証情報", "トークン",
+)
 
 
 def lookup(resource_type: str, path: str) -> Field | None:
@@ -198,8 +207,7 @@ def lookup(resource_type: str, path: str) -> Field | None:
 
 def is_secret(resource_type: str, path: str) -> bool:
     """True when the value at ``path`` must never be shown."""
-    field_ = lookup(resource_type, path)
-    if field_ is not None and field_.secret:
-        return True
-    leaf = path.rsplit(".", 1)[-1].lower()
-    return any(word in leaf for word in SECRET_WORDS)
+    # Imported here: mamori.checks.secrets builds on this module (lookup, SECRET_WORDS).
+    from mamori.checks.secrets import secret_path
+
+    return secret_path(resource_type, path)

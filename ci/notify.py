@@ -12,6 +12,11 @@ Delivery has a timeout and a bounded retry (connection errors, timeouts, HTTP 42
 stderr and lists it in the JSON report's ``notices``; it never loses the run and never
 changes the exit code. Webhook URLs carry their secret in the path or query, so only
 scheme and host are ever printed (:func:`redact`).
+
+The payload is made of findings, whose evidence and messages the engine has already
+masked (no secret in a notification); characters no report carries raw (lone
+surrogates, bidi controls) are sent as the visible text ``\\uXXXX``, so encoding the
+body never fails.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from mamori.checks.findings import Finding, GateNote, ScanResult
 from mamori.checks.model import Status
 from mamori.checks.summary import coverage, status_counts
 from mamori.ci.gate import GateVerdict
-from mamori.reports._common import ordered_findings, resource_label
+from mamori.reports._common import json_doc, ordered_findings, resource_label
 
 STYLES = ("json", "slack", "teams")
 #: Failures listed by name in a notification; the rest are counted.
@@ -115,7 +120,7 @@ def post(url: str, body: dict[str, Any], delivery: Delivery = Delivery(),
          opener: Opener = urllib.request.urlopen, sleep: Callable[[float], None] = time.sleep,
          ) -> None:
     """POST ``body`` as JSON; retry transient failures; NotifyError when it never worked."""
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    data = json_doc(json.dumps(body, ensure_ascii=False)).encode("utf-8")
     last = ""
     for attempt in range(1, delivery.attempts + 1):
         request = urllib.request.Request(url, data=data, method="POST", headers={

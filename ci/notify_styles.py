@@ -4,17 +4,22 @@ Slack: an incoming-webhook message with a plain ``text`` fallback and Block Kit
 ``blocks``. Teams: a ``message`` with one Adaptive Card attachment (what Teams
 Workflows "post to a channel when a webhook request is received" accepts). Both list
 new failures first. Webhook receivers render mrkdwn, so data is kept out of markup by
-escaping ``&``, ``<`` and ``>`` (Slack's rule) and avoiding links built from data.
+escaping ``&``, ``<`` and ``>`` (Slack's rule) and avoiding links built from data; line
+breaks and control characters in data are shown escaped (``\\u000a``), so a value cannot
+start a line of its own in a channel.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from mamori.checks.text import printable
+
 _VERDICT = {0: "passed", 1: "FAILED", 2: "input error", 3: "INCOMPLETE"}
 
 
 def _esc(text: str) -> str:
+    text = printable(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -2,7 +2,7 @@
 
 A snapshot is JSON Lines (UTF-8)::
 
-    {"mamori_snapshot": 1, "saved": "2026-11-29T09:00:00+00:00", "tool_version": "0.1.0"}
+    {"mamori_snapshot": 2, "saved": "2026-11-29T09:00:00+00:00", "tool_version": "0.1.0"}
     {"kind": "resource", "type": "host", "id": ..., <envelope>, "attributes": {...}}
     {"kind": "error", "provider": "aws", "operation": ..., <CollectionError fields>}
     {"kind": "end", "resources": 1, "errors": 1}
@@ -12,76 +12,65 @@ Values JSON has no type for are tagged so that they come back exactly: ``{"$date
 ``{"$map": {...}}`` for a mapping whose own keys start with ``$``. The ``end`` line makes
 a truncated snapshot an error instead of a silently smaller inventory. The writer fills a
 temporary file and renames it into place only when the scan finished.
+
+**What is not kept** (docs/snapshot.md): secret values (``password_hash``, anything whose
+key says secret, secret-named tags; :mod:`mamori.checks.secrets`) and the provider's
+``raw`` payload are written as ``{"$withheld": true}``. Read back, they are absent and
+recorded as withheld, so a rule that reads one is ERROR on replay, never PASS.
+
+The reader validates a snapshot like any inventory (:mod:`mamori.providers.snapshot_check`)
+and reads format 1 (before values were withheld) and 2.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, ClassVar
 
 from mamori.checks import __version__
 from mamori.checks.errors import InventoryError, Location, display_path
-from mamori.checks.model import CollectionError, DataClass, Resource
+from mamori.checks.inputs import check_file, os_problem
+from mamori.checks.model import Resource
+from mamori.checks.secrets import mask_attributes, mask_tags
+from mamori.checks.text import input_problem, printable
 from mamori.providers.interface import Collected, Provider
+from mamori.providers.snapshot_check import (
+    WITHHELD,
+    SnapshotProblem,
+    collection_error,
+    decode,
+    encode,
+    parse_line,
+    resource,
+)
 
-FORMAT = 1
+__all__ = ["FORMAT", "SnapshotProvider", "SnapshotWriter", "decode", "encode",
+           "partial_path", "resource_line"]
+
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 HEADER_KEY = "mamori_snapshot"
-_TAGS = ("$date", "$datetime", "$tuple", "$map")
+#: Longest line the reader accepts (bytes): a damaged or hostile file cannot exhaust memory.
+MAX_LINE = 64 * 1024 * 1024
 _RESOURCE_KEYS = frozenset({"kind", "type", "id", "name", "provider", "account", "region",
                             "tags", "data_classes", "records", "source", "attributes"})
 _ERROR_KEYS = frozenset({"kind", "provider", "operation", "scope", "code", "message",
                          "resource_types", "account", "region"})
 
 
-def encode(value: Any) -> Any:
-    """JSON-ready form of an attribute value, dates and tuples tagged."""
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, tuple):
-        return {"$tuple": [encode(v) for v in value]}
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, Mapping):
-        if not all(isinstance(k, str) for k in value):
-            raise TypeError("a snapshot can only save mappings with text keys")
-        out = {k: encode(v) for k, v in value.items()}
-        return {"$map": out} if any(k.startswith("$") for k in out) else out
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    raise TypeError(f"a snapshot cannot save a value of type {type(value).__name__}")
-
-
-def decode(value: Any) -> Any:
-    """The value ``encode`` was given; raise ``ValueError`` for an unknown ``$`` tag."""
-    if isinstance(value, list):
-        return [decode(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1 and next(iter(value)) in _TAGS:
-        tag, inner = next(iter(value.items()))
-        if tag == "$date":
-            return date.fromisoformat(inner)
-        if tag == "$datetime":
-            return datetime.fromisoformat(inner)
-        if tag == "$tuple":
-            return tuple(decode(v) for v in inner)
-        return {k: decode(v) for k, v in inner.items()}
-    if any(k.startswith("$") for k in value):
-        raise ValueError(f"unknown tagged value {sorted(value)}")
-    return {k: decode(v) for k, v in value.items()}
-
-
 def resource_line(resource: Resource) -> dict[str, Any]:
-    """The snapshot line of a resource."""
-    return {"kind": "resource", **resource.envelope(),
-            "attributes": encode(resource.attributes)}
+    """The snapshot line of a resource: secrets and ``raw`` withheld."""
+    envelope = resource.envelope()
+    envelope["tags"] = encode(mask_tags(resource.tags, hidden=WITHHELD))
+    attributes = mask_attributes(resource.type, resource.attributes, hidden=WITHHELD,
+                                 raw=WITHHELD)
+    return {"kind": "resource", **envelope, "attributes": encode(attributes)}
 
 
 def partial_path(path: Path) -> Path:
@@ -104,7 +93,10 @@ class SnapshotWriter:
         self.errors = 0
 
     def __enter__(self) -> SnapshotWriter:
-        self._file = self._partial.open("w", encoding="utf-8", newline="\n")
+        # A lone surrogate (which UTF-8 cannot encode) is written as the JSON escape
+        # \udXXX: the scan never crashes on it, and the reader refuses it by line.
+        self._file = self._partial.open("w", encoding="utf-8", newline="\n",
+                                        errors="backslashreplace")
         self._line({HEADER_KEY: FORMAT, "saved": self.saved.isoformat(),
                     "tool_version": __version__})
         return self
@@ -182,24 +174,48 @@ class SnapshotProvider(Provider):
     def _fail(self, message: str, line: int | None, key: str | None = None) -> InventoryError:
         return InventoryError(message, Location(self.file, line, key))
 
+    def _open(self) -> IO[bytes]:
+        """The snapshot opened for reading: a regular file only, never a FIFO or device.
+
+        ``check_file`` decides by ``stat`` before opening (as for every input); the file
+        is then opened without blocking and checked again, in case it was swapped.
+        It is streamed line by line rather than read whole (``read_input``), so memory
+        stays bounded by the longest line.
+        """
+        check_file(self.path, InventoryError, self.file)
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except OSError as exc:
+            raise self._fail(f"cannot read: {os_problem(self.path, exc)}", None) from None
+        stream = os.fdopen(fd, "rb")
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            stream.close()
+            raise self._fail("cannot read: not a regular file", None)
+        return stream
+
     def _lines(self) -> Iterator[tuple[int, dict[str, Any]]]:
         number = 0
-        try:
-            with self.path.open(encoding="utf-8") as stream:
-                for number, text in enumerate(stream, start=1):
-                    yield number, self._parse(text, number)
-        except UnicodeDecodeError:
-            raise self._fail("not UTF-8 text", number + 1) from None
-        except OSError as exc:
-            raise self._fail(f"cannot read the snapshot: {exc.strerror}", None) from None
+        with self._open() as stream:
+            while True:
+                try:
+                    raw = stream.readline(MAX_LINE + 1)
+                except OSError as exc:
+                    raise self._fail(f"cannot read the snapshot: {exc.strerror}",
+                                     number + 1) from None
+                if not raw:
+                    break
+                number += 1
+                if len(raw) > MAX_LINE:
+                    raise self._fail(f"line longer than {MAX_LINE} bytes", number)
+                yield number, self._parse(raw, number)
         if number == 0:
             raise self._fail("the snapshot is empty", None)
 
-    def _parse(self, text: str, number: int) -> dict[str, Any]:
+    def _parse(self, raw: bytes, number: int) -> dict[str, Any]:
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise self._fail(f"not a JSON line: {exc.msg}", number) from None
+            data = parse_line(raw)
+        except SnapshotProblem as problem:
+            raise self._fail(problem.message, number, problem.key) from None
         if not isinstance(data, dict):
             raise self._fail("expected a JSON object", number)
         return data
@@ -209,67 +225,34 @@ class SnapshotProvider(Provider):
         if not isinstance(version, int) or isinstance(version, bool):
             raise self._fail("not a mamori snapshot (the first line has no "
                              f"'{HEADER_KEY}' format number)", 1)
-        if version != FORMAT:
+        if version not in READABLE_FORMATS:
             raise self._fail(f"snapshot format {version} is not supported (this mamori "
-                             f"reads format {FORMAT})", 1, HEADER_KEY)
+                             f"reads formats {', '.join(map(str, READABLE_FORMATS))})", 1,
+                             HEADER_KEY)
+        for key in ("saved", "tool_version"):
+            if key in data and (not isinstance(data[key], str) or input_problem(data[key])):
+                raise self._fail("expected text without control characters", 1, key)
         return data
 
     def _check_end(self, data: dict[str, Any], counts: dict[str, int], number: int) -> None:
         expected = {"kind": "end", **counts}
         if data != expected:
-            raise self._fail(f"the end line says {data}, but the snapshot holds "
-                             f"{counts['resources']} resources and {counts['errors']} "
+            raise self._fail(f"the end line says {printable(repr(data))}, but the snapshot "
+                             f"holds {counts['resources']} resources and {counts['errors']} "
                              "errors", number)
 
     def _item(self, data: dict[str, Any], number: int) -> Collected:
         kind = data.get("kind")
         keys = {"resource": _RESOURCE_KEYS, "error": _ERROR_KEYS}.get(str(kind))
         if keys is None:
-            raise self._fail(f"unknown kind {kind!r} (expected resource, error or end)",
-                             number, "kind")
+            raise self._fail(f"unknown kind {printable(repr(kind))} (expected resource, "
+                             "error or end)", number, "kind")
         if set(data) != keys:
-            odd = sorted(set(data) ^ keys)
+            odd = sorted(printable(k) for k in set(data) ^ keys)
             raise self._fail(f"{kind} line has missing or unknown keys: {', '.join(odd)}",
                              number, odd[0])
         try:
-            return _resource(data) if kind == "resource" else _error(data)
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise self._fail(f"invalid {kind}: {exc}", number) from None
-
-
-def _text(data: Mapping[str, Any], key: str) -> str:
-    value = data[key]
-    if not isinstance(value, str):
-        raise TypeError(f"'{key}' must be text, not {type(value).__name__}")
-    return value
-
-
-def _resource(data: dict[str, Any]) -> Resource:
-    records = data["records"]
-    if records is not None and (not isinstance(records, int) or isinstance(records, bool)):
-        raise TypeError("'records' must be a whole number or null")
-    if not isinstance(data["data_classes"], list):
-        raise TypeError("'data_classes' must be a list")
-    tags = data["tags"]
-    if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
-        raise TypeError("'tags' must map names to texts")
-    attributes = decode(data["attributes"])
-    if not isinstance(attributes, dict):
-        raise TypeError("'attributes' must be an object")
-    return Resource(
-        type=_text(data, "type"), id=_text(data, "id"), provider=_text(data, "provider"),
-        name=_text(data, "name"), account=_text(data, "account"),
-        region=_text(data, "region"), tags=tags,
-        data_classes=tuple(DataClass(d) for d in data["data_classes"]),
-        records=records, source=_text(data, "source"), attributes=attributes)
-
-
-def _error(data: dict[str, Any]) -> CollectionError:
-    types = data["resource_types"]
-    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
-        raise TypeError("'resource_types' must be a list of texts")
-    return CollectionError(
-        provider=_text(data, "provider"), operation=_text(data, "operation"),
-        scope=_text(data, "scope"), code=_text(data, "code"),
-        message=_text(data, "message"), resource_types=tuple(types),
-        account=_text(data, "account"), region=_text(data, "region"))
+            return resource(data) if kind == "resource" else collection_error(data)
+        except SnapshotProblem as problem:
+            raise self._fail(f"invalid {kind}: {problem.message}", number,
+                             problem.key) from None

@@ -3,11 +3,20 @@
 All renderers list findings in the same order (:func:`ordered_findings`), turn evidence
 into plain JSON data the same way (:func:`jsonable`) and label resources the same way, so
 the console, JSON and CSV reports of one scan can be read side by side.
+
+Text from resources and cloud APIs may hold anything. No report carries a raw control
+character other than TAB, LF and CR, a bidirectional control (which can make a line read
+differently from what it says), a lone surrogate (UTF-8 cannot even encode it) or the
+noncharacters U+FFFE/U+FFFF: they are written as the visible text ``\\uXXXX``.
+:func:`doc_text` does it for plain text (CSV cells, XML, HTML), :func:`json_doc` for
+serialized JSON (where ``\\`` must itself be escaped); the console and Markdown use the
+stricter :func:`printable`, which escapes line breaks and invisible characters too.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
@@ -17,6 +26,27 @@ from typing import Any
 from mamori.checks.findings import Finding, Text
 from mamori.checks.model import Resource, Status
 from mamori.checks.text import printable as printable  # re-exported for the renderers
+
+# What a document may not carry raw (see the module docstring). C0 controls, DEL, C1
+# controls, bidi marks/embeddings/overrides/isolates, surrogates, U+FFFE and U+FFFF.
+_NOT_IN_DOCUMENTS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def doc_text(text: str) -> str:
+    """``text`` safe inside a document: unsafe characters as the visible text ``\\uXXXX``."""
+    return _NOT_IN_DOCUMENTS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_doc(text: str) -> str:
+    """Serialized JSON (``ensure_ascii=False``) with the same characters made visible.
+
+    JSON already escapes C0 controls; any other unsafe character can only stand raw
+    inside a string, where it becomes an escaped backslash and ``uXXXX``: the value
+    reads back as the six characters ``\\uXXXX``, never as a lone surrogate.
+    """
+    return _NOT_IN_DOCUMENTS.sub(lambda m: f"\\\\u{ord(m.group()):04x}", text)
 
 
 def finding_sort_key(finding: Finding) -> tuple[int, str, str, str, str, str]:

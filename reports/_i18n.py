@@ -38,7 +38,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                "{owner} がリスク受容 ({expires} まで、{ticket}): {reason}"),
     "below": ("below the fail-on threshold '{fail_on}'", "判定基準 '{fail_on}' 未満"),
     "collection": ("Collection errors", "収集エラー"),
-    "gate_notes": ("Waiver and baseline notes", "例外承認・ベースラインに関する注記"),
+    "gate_notes": ("Gate notes", "ゲートに関する注記"),
     "baselined": ("baselined: accepted in the baseline, not gated",
                   "ベースライン登録済み: 報告のみで判定には含めない"),
     "change": ("change", "変化"),

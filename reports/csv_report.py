@@ -6,7 +6,9 @@ Lists inside a cell are joined with ``;``. With a history, findings that were fa
 in the previous comparable run and have no finding now follow as rows with an empty
 ``status`` and ``change`` = ``resolved`` (see docs/history.md). A cell that a spreadsheet
 would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return)
-gets a leading ``'`` so it is shown as text.
+gets a leading ``'`` so it is shown as text. Characters no report carries raw (control
+characters other than TAB/LF/CR, bidi controls, lone surrogates) are written as the
+visible text ``\\uXXXX``, and a cell longer than Excel can hold is cut, saying so.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import ClassVar, TextIO
 
 from mamori.checks.findings import Appi, Finding, ResolvedFinding
 from mamori.checks.model import Framework
-from mamori.reports._common import jsonable, ordered_findings
+from mamori.reports._common import doc_text, json_doc, jsonable, ordered_findings
 from mamori.reports.interface import Renderer, Report
 
 BOM = "\ufeff"
@@ -34,10 +36,18 @@ COLUMNS: tuple[str, ...] = (
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Longest cell Excel holds (32,767 characters, less the formula guard): longer is cut.
+MAX_CELL = 32_766
 
 
 def neutralise(cell: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would evaluate as a formula."""
+    """The cell safe for a spreadsheet: characters no report carries raw shown as
+    ``\\uXXXX``, cut to what Excel can hold (:data:`MAX_CELL`), and ``'`` before a cell
+    a spreadsheet would evaluate as a formula."""
+    cell = doc_text(cell)
+    if len(cell) > MAX_CELL:
+        cut = f"… [cut: {len(cell)} characters; see the JSON report]"
+        cell = cell[:MAX_CELL - len(cut)] + cut
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
@@ -58,8 +68,10 @@ def _frameworks(finding: Finding) -> list[str]:
 def row(finding: Finding) -> list[str]:
     """The cells of one finding, in :data:`COLUMNS` order, formula-safe."""
     rule, res, appi, waiver = finding.rule, finding.resource, finding.appi, finding.waiver
-    evidence = json.dumps(jsonable(finding.evidence), ensure_ascii=False,
-                          separators=(",", ":"), allow_nan=False)
+    evidence = json_doc(json.dumps(jsonable(finding.evidence), ensure_ascii=False,
+                                   separators=(",", ":"), allow_nan=False))
+    if len(evidence) > MAX_CELL:  # keep the cell JSON: say it was cut, not half of it
+        evidence = json.dumps({"cut": f"{len(evidence)} characters; see the JSON report"})
     cells = [
         finding.status.value, rule.severity.value, str(finding.priority), rule.id,
         rule.title.en, rule.title.ja, rule.primary_cause.value,

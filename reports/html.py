@@ -10,6 +10,10 @@ button switches. The findings are embedded as compact JSON (:mod:`mamori.reports
 and drawn page by page in the browser, so 100,000 findings never become 100,000 DOM rows
 up front. The JSON is escaped for a ``<script type="application/json">`` block: ``<``,
 ``>`` and ``&`` become ``\\u003c`` and so on, so no data can close the block.
+
+No raw control character, bidi control, lone surrogate or noncharacter reaches the page:
+every value the template prints passes through ``doc_text`` (the environment's
+``finalize``), and the embedded JSON through ``json_doc``; both show them as ``\\uXXXX``.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from mamori.checks.findings import Finding
 from mamori.checks.model import Severity, Status
 from mamori.checks.scan import who_ran
 from mamori.checks.summary import CauseCoverage, coverage, severity_counts, status_counts
-from mamori.reports._common import failures_by_provider, short_hash
+from mamori.reports._common import doc_text, failures_by_provider, json_doc, short_hash
 from mamori.reports._i18n import catalog, not_checked_reason
 from mamori.reports.html_data import appi_rows, findings_data, rules_by_cause
 from mamori.reports.html_history import history_context
@@ -56,15 +60,24 @@ class _PackageLoader(BaseLoader):
             raise TemplateNotFound(template) from exc
 
 
+def _finalize(value: Any) -> Any:
+    """Every printed value: data text made safe for the page (markup is ours, left alone)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return doc_text(value)
+    return value
+
+
 def environment() -> Environment:
     """The Jinja2 environment: autoescape everything, fail on an undefined name."""
     return Environment(loader=_PackageLoader(), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       finalize=_finalize)
 
 
 def script_json(value: Any) -> Markup:
     """JSON safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = json_doc(json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                               allow_nan=False))
     for raw, escaped in _JSON_ESCAPES:  # str.replace: far faster than translate on MBs
         text = text.replace(raw, escaped)
     return Markup(text)

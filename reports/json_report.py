@@ -4,7 +4,9 @@ The layout is fixed by ``report.schema.json`` (JSON Schema draft 2020-12, shippe
 package and documented in ``docs/reports.md``). Keys come out in a fixed order and
 findings in report order, so two runs on the same input give the same bytes. Findings are
 written one at a time, never as one giant string; the output is exactly what
-``json.dumps(document, indent=2, ensure_ascii=False)`` would give.
+``json.dumps(document, indent=2, ensure_ascii=False)`` would give, except that
+characters no report carries raw (lone surrogates, bidi controls...) are written as the
+visible text ``\\uXXXX`` (:func:`~mamori.reports._common.json_doc`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from mamori.checks.findings import (
 from mamori.checks.model import Cause, Resource, Severity, Status
 from mamori.checks.summary import coverage, severity_counts, status_counts
 from mamori.ci.gate import GateVerdict
-from mamori.reports._common import jsonable, ordered_findings
+from mamori.reports._common import json_doc, jsonable, ordered_findings
 from mamori.reports.interface import Renderer, Report
 
 #: Version of the document layout. Minor versions only add fields.
@@ -181,8 +183,8 @@ def head_sections(report: Report) -> dict[str, Any]:
 
 
 def _dump(value: Any, level: int) -> str:
-    """``value`` as indented JSON, nested ``level`` levels deep."""
-    text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    """``value`` as indented JSON, nested ``level`` levels deep (unsafe text visible)."""
+    text = json_doc(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False))
     return text.replace("\n", "\n" + "  " * level)
 
 

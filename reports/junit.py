@@ -17,7 +17,6 @@ written one testcase at a time.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from typing import ClassVar, TextIO
 from xml.sax.saxutils import escape, quoteattr
@@ -25,6 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 from mamori.checks.findings import Finding, RuleInfo, Text
 from mamori.checks.model import CollectionError, Status
 from mamori.reports._common import (
+    doc_text,
     jsonable,
     ordered_findings,
     resource_label,
@@ -35,19 +35,17 @@ from mamori.reports._i18n import appi_tag, waiver_note
 from mamori.reports.interface import Renderer, Report
 
 COLLECTION_SUITE = "mamori.collection"
-# Characters XML 1.0 does not allow, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
-    """``text`` escaped for element content, characters XML cannot hold as ``\\uXXXX``."""
-    return escape(_NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    """``text`` escaped for element content; characters XML 1.0 cannot hold (most C0
+    controls, lone surrogates, U+FFFE/U+FFFF) and bidi controls as ``\\uXXXX``."""
+    return escape(doc_text(text))
 
 
 def xml_attr(text: str) -> str:
     """``text`` as a quoted attribute value (newlines kept as ``&#10;``)."""
-    return quoteattr(_NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text),
-                     {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    return quoteattr(doc_text(text), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def _both(text: Text) -> str:

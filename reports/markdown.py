@@ -8,8 +8,9 @@ GitHub's limits (65,536 characters for a comment).
 
 Data never becomes markup: :func:`md_cell` escapes what GitHub Markdown would interpret
 (``|`` would split a table cell, ``<`` start HTML, backticks code, ``[`` links, ``@``
-mention someone, ``*``/``_``/``~`` emphasis, a bare ``http://`` address a link) and joins
-lines.
+mention someone, ``*``/``_``/``~`` emphasis, a bare ``http://`` address a link), joins
+lines, shows control and invisible characters escaped (:func:`printable`) and cuts a cell
+at :data:`MAX_CELL` characters, so one huge value cannot push the comment past the limit.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from mamori.reports._i18n import not_checked_reason, t
 from mamori.reports.interface import Renderer, Report
 
 DEFAULT_TOP = 10
+#: Longest cell text (characters, before escaping); the full text is in the other reports.
+MAX_CELL = 500
 _STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.WAIVED)
 _ICONS = {0: "✅", 1: "❌", 2: "⛔", 3: "⚠️"}
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", "|": "\\|"}
@@ -44,6 +47,8 @@ _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 def md_cell(text: str) -> str:
     """``text`` as literal Markdown on one line: nothing in it is taken as markup."""
+    if len(text) > MAX_CELL:
+        text = text[:MAX_CELL] + f"… (+{len(text) - MAX_CELL} characters)"
     text = printable(_LINE_BREAKS.sub(" ", text))
     text = _BACKSLASHED.sub(r"\\\1", text)
     text = "".join(_ESCAPES.get(c, c) for c in text)

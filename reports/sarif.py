@@ -29,8 +29,15 @@ from typing import Any, ClassVar, TextIO
 from urllib.parse import quote
 
 from mamori.checks.findings import Finding, RuleInfo
-from mamori.checks.model import Severity, Status
-from mamori.reports._common import jsonable, ordered_findings, resource_label, text_in
+from mamori.checks.model import Resource, Severity, Status
+from mamori.checks.secrets import mask_tags
+from mamori.reports._common import (
+    json_doc,
+    jsonable,
+    ordered_findings,
+    resource_label,
+    text_in,
+)
 from mamori.reports.interface import Renderer, Report
 
 SARIF_VERSION = "2.1.0"
@@ -55,8 +62,8 @@ class SarifRenderer(Renderer):
 
     def render(self, report: Report, out: TextIO) -> None:
         """Write the SARIF log to ``out``."""
-        json.dump(sarif_log(report), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_doc(json.dumps(sarif_log(report), indent=2, ensure_ascii=False,
+                                      allow_nan=False)) + "\n")
 
 
 def sarif_log(report: Report) -> dict[str, Any]:
@@ -124,7 +131,7 @@ def sarif_result(finding: Finding, index: Mapping[str, int], lang: str) -> dict[
         "locations": [_location(finding)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"status": finding.status.value, "severity": finding.rule.severity.value,
-                       "change": finding.change, "resource": res.envelope(),
+                       "change": finding.change, "resource": _envelope(res),
                        "evidence": jsonable(dict(finding.evidence)),
                        "missing": list(finding.missing)},
     }
@@ -139,6 +146,12 @@ def sarif_result(finding: Finding, index: Mapping[str, int], lang: str) -> dict[
             "justification": f"{w.reason} (owner {w.owner}, ticket {w.ticket}, "
                              f"expires {w.expires.isoformat()})"}]
     return result
+
+
+def _envelope(res: Resource) -> dict[str, Any]:
+    """The resource's envelope; secret tag values masked here too (the engine already
+    masks them in every finding it makes: this renderer is the one that prints tags)."""
+    return {**res.envelope(), "tags": mask_tags(res.tags)}
 
 
 def _location(finding: Finding) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Snapshots: what is written comes back identical; damaged snapshots are errors."""
+"""Snapshots: what is written comes back identical (secrets and raw withheld); damaged or
+hostile snapshots are errors with file, line and key, never a traceback."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from mamori.checks import __version__
 from mamori.checks.errors import InventoryError
 from mamori.checks.model import CollectionError, DataClass, Resource
+from mamori.checks.secrets import WithheldResource
 from mamori.providers.files.provider import FilesProvider
 from mamori.providers.interface import Collected
 from mamori.providers.registry import provider_class
@@ -55,12 +57,14 @@ def lines(path: Path) -> list[dict[str, Any]]:
 
 def test_round_trip_is_identical(tmp_path: Path) -> None:
     path = tmp_path / "snap.jsonl"
-    items: list[Collected] = [HOST, DENIED, USER]
-    save(path, items)
+    save(path, [HOST, DENIED, USER])
     back = list(SnapshotProvider(path).collect())
-    assert back == items
+    assert back[:2] == [HOST, DENIED]
     restored = back[2]
-    assert isinstance(restored, Resource)
+    # raw is withheld (docs/snapshot.md): the rest of the user comes back exactly.
+    assert isinstance(restored, WithheldResource) and restored.withheld == ("raw",)
+    expected = {k: v for k, v in USER.attributes.items() if k != "raw"}
+    assert restored.attributes == expected
     assert type(restored.attributes["created"]) is datetime
     assert restored.attributes["last_active"].utcoffset() == timedelta(hours=9)
     host = back[0]
@@ -72,7 +76,7 @@ def test_file_layout(tmp_path: Path) -> None:
     path = tmp_path / "snap.jsonl"
     save(path, [HOST, DENIED])
     header, resource, error, end = lines(path)
-    assert header == {"mamori_snapshot": 1, "saved": "2026-11-29T00:00:00+00:00",
+    assert header == {"mamori_snapshot": 2, "saved": "2026-11-29T00:00:00+00:00",
                       "tool_version": __version__}
     assert resource == {
         "kind": "resource", "type": "host", "id": "tky-db01", "name": "顧客DBサーバ",
@@ -104,7 +108,19 @@ def test_example_estate_round_trips(tmp_path: Path) -> None:
     with SnapshotWriter(path) as writer:
         passed = list(writer.tee(collected))
     assert passed == collected
-    assert list(SnapshotProvider(path).collect()) == collected
+    text = path.read_text(encoding="utf-8")
+    assert "Qb0d3yq7Zr4oBq1mWn2Fh" not in text  # the example's password hash
+    back = list(SnapshotProvider(path).collect())
+    assert len(back) == len(collected)
+    for original, restored in zip(collected, back, strict=True):
+        if isinstance(restored, WithheldResource):
+            # Only the network device's password hash is secret in the example estate.
+            assert isinstance(original, Resource)
+            assert (original.type, restored.withheld) == ("network_device", ("password_hash",))
+            assert restored.attributes == {k: v for k, v in original.attributes.items()
+                                           if k != "password_hash"}
+        else:
+            assert restored == original
 
 
 def test_failed_scan_leaves_no_snapshot(tmp_path: Path) -> None:
@@ -162,9 +178,17 @@ def test_not_a_snapshot(tmp_path: Path) -> None:
 
 
 def test_newer_format(tmp_path: Path) -> None:
-    error = damaged(tmp_path, lambda ls: [ls[0].replace('"mamori_snapshot": 1',
-                                                        '"mamori_snapshot": 2'), *ls[1:]])
+    error = damaged(tmp_path, lambda ls: [ls[0].replace('"mamori_snapshot": 2',
+                                                        '"mamori_snapshot": 3'), *ls[1:]])
     assert location(error) == (1, "mamori_snapshot")
+
+
+def test_format_1_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "old.jsonl"
+    save(path, [HOST])
+    text = path.read_text(encoding="utf-8").replace('"mamori_snapshot": 2', '"mamori_snapshot": 1')
+    path.write_text(text, encoding="utf-8")
+    assert list(SnapshotProvider(path).collect()) == [HOST]
 
 
 def test_unknown_key_and_kind(tmp_path: Path) -> None:
@@ -179,11 +203,11 @@ def test_unknown_key_and_kind(tmp_path: Path) -> None:
 def test_bad_values(tmp_path: Path) -> None:
     error = damaged(tmp_path, lambda ls: [ls[0], ls[1].replace('"personal"', '"secret"'),
                                           *ls[2:]])
-    assert location(error) == (2, None)
+    assert location(error) == (2, "data_classes[0]")
     assert error.message.startswith("invalid resource")
     error = damaged(tmp_path, lambda ls: [ls[0], ls[1].replace('"2026-08-01"', '"tomorrow"'),
                                           *ls[2:]])
-    assert location(error) == (2, None)
+    assert location(error) == (2, "attributes")
 
 
 def test_content_after_end(tmp_path: Path) -> None:

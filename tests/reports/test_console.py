@@ -105,12 +105,15 @@ def test_control_characters_in_data_cannot_reach_the_terminal(
 
 
 def test_scan_without_findings_says_nothing_was_checked(make_report: Callable[..., Report]) -> None:
-    text = render(make_report("en", []))
+    report = make_report("en", [])
+    text = render(report)
     assert "Failures (0)" in text
     assert "findings: 0 — PASS 0 · FAIL 0 · ERROR 0 · WAIVED 0" in text
     assert text.count("— not checked: ") == 7
     assert "external cyberattack — not checked: no resource matched the rules' conditions" in text
-    assert text.endswith("Result: exit 3 — incomplete: 1 collection error(s)\n")
+    # The verdict is printed as the gate gave it (its wording is the gate's).
+    assert report.verdict.exit_code == 3
+    assert text.endswith(f"Result: exit 3 — {report.verdict.reason}\n")
 
 
 def test_display_width_counts_wide_characters_twice() -> None:
