@@ -5,48 +5,60 @@ Validation happens here too, node by node, so an error names the exact key and l
 validator on deeply nested ``oneOf``). The operators come from ``operators.OPERATORS``.
 
 A compiled node is ``node(obj, ev, label) -> True | False | None`` where ``obj`` is the
-resource (at the root) or a list item, ``ev`` collects evidence and what was missing,
-and None means unknown (an attribute absent or of the wrong kind).
+resource (at the root) or a list item, ``ev`` collects evidence, what was missing and
+why a value could not be judged, and None means unknown (an attribute absent, of the
+wrong kind, or a value that cannot be true such as a patch date after ``as_of``).
+
+Conditions nest at most :data:`MAX_DEPTH` levels: evaluation is recursive, and a
+deeper rule is an error at its location rather than a RecursionError.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import reprlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
 
 from mamori.checks import vocabulary as vocab
 from mamori.checks.errors import RuleError, suggest
-from mamori.checks.model import ENVELOPE_KEYS, Resource
+from mamori.checks.model import ENVELOPE_KEYS
+from mamori.checks.nodes import REDACTED as REDACTED  # re-exported
+from mamori.checks.nodes import Evaluation as Evaluation  # re-exported
+from mamori.checks.nodes import (
+    Node,
+    all_of,
+    any_of,
+    exists_test,
+    getter,
+    negate,
+    quantifier,
+    value_test,
+)
+from mamori.checks.op_network import target_spans
 from mamori.checks.operators import (
     ALL_KEYWORDS,
     COMBINATORS,
     EXISTS,
+    IGNORE_CASE,
+    IGNORING,
+    MODIFIERS,
     OPERATORS,
     QUANTIFIERS,
     CompileContext,
+    build_predicate,
 )
+from mamori.checks.predicates import Predicate
+from mamori.checks.text import printable
 from mamori.checks.yamlsrc import Document, KeyPath
 
-REDACTED = "[redacted]"
-_MISSING: Any = object()
+#: Deepest nesting of conditions (all/any/not/some/every/none) in a rule.
+MAX_DEPTH = 64
 _PATH_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$")
-
-
-@dataclass
-class Evaluation:
-    """Mutable scratch space for evaluating one rule on one resource."""
-
-    evidence: dict[str, Any] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    record: bool = True
-
-
-Node = Callable[[Any, Evaluation, str], bool | None]
 
 
 @dataclass(frozen=True)
@@ -74,14 +86,16 @@ class Compiled:
 
 def compile_condition(cond: Any, path: KeyPath, env: CompileEnv) -> Compiled:
     """Validate and compile one condition found at ``path`` of the rule document."""
-    return _compile(cond, path, env, item_fields=None)
+    return _compile(cond, path, env, None, 1)
 
 
 def _compile(cond: Any, path: KeyPath, env: CompileEnv,
-             item_fields: Mapping[str, vocab.Field] | None) -> Compiled:
+             item_fields: Mapping[str, vocab.Field] | None, depth: int) -> Compiled:
+    if depth > MAX_DEPTH:
+        raise env.fail(f"conditions are nested more than {MAX_DEPTH} levels deep", path)
     if not isinstance(cond, dict) or not cond:
         raise env.fail("expected a condition: a mapping such as {attr: mfa, eq: true}", path)
-    keys = [k for k in cond if k != "attr"]
+    keys = [k for k in cond if k not in MODIFIERS]
     for key in keys:
         if key not in ALL_KEYWORDS:
             raise env.fail(_unknown_operator(str(key)), (*path, key))
@@ -90,70 +104,41 @@ def _compile(cond: Any, path: KeyPath, env: CompileEnv,
         if len(cond) != 1:
             raise env.fail(f"'{combinators[0]}' must be the only key of its condition", path)
         return _combinator(combinators[0], cond[combinators[0]], (*path, combinators[0]), env,
-                           item_fields)
+                           item_fields, depth)
     if len(keys) != 1:
-        what = "no operator" if not keys else "more than one operator (" + ", ".join(keys) + ")"
+        what = ("no operator" if not keys else
+                "more than one operator (" + ", ".join(str(k) for k in keys) + ")")
         raise env.fail(f"a test needs exactly one operator, found {what}", path)
-    return _test(cond, keys[0], path, env, item_fields)
+    return _test(cond, keys[0], path, env, item_fields, depth)
 
 
 def _unknown_operator(key: str) -> str:
     hint = suggest(key, ALL_KEYWORDS)
-    return f"unknown operator '{key}'{hint} (known: {', '.join(ALL_KEYWORDS)}, attr)"
+    return (f"unknown operator '{printable(key)}'{hint} (known: {', '.join(ALL_KEYWORDS)}, "
+            f"{', '.join(MODIFIERS)})")
 
 
 def _combinator(kind: str, value: Any, path: KeyPath, env: CompileEnv,
-                item_fields: Mapping[str, vocab.Field] | None) -> Compiled:
+                item_fields: Mapping[str, vocab.Field] | None, depth: int) -> Compiled:
     if kind == "not":
-        inner = _compile(value, path, env, item_fields)
-        return Compiled(_not(inner.node), f"not({inner.text})", inner.reads)
+        inner = _compile(value, path, env, item_fields, depth + 1)
+        return Compiled(negate(inner.node), f"not({inner.text})", inner.reads)
     if not isinstance(value, list) or not value:
         raise env.fail(f"'{kind}' expects a non-empty list of conditions", path)
-    parts = [_compile(c, (*path, i), env, item_fields) for i, c in enumerate(value)]
-    node = _all([p.node for p in parts]) if kind == "all" else _any([p.node for p in parts])
+    parts = [_compile(c, (*path, i), env, item_fields, depth + 1) for i, c in enumerate(value)]
+    node = all_of([p.node for p in parts]) if kind == "all" else any_of([p.node for p in parts])
     reads = tuple(r for p in parts for r in p.reads)
     return Compiled(node, f"{kind}(" + ", ".join(p.text for p in parts) + ")", reads)
-
-
-def _all(nodes: list[Node]) -> Node:
-    def node(obj: Any, ev: Evaluation, label: str) -> bool | None:
-        unknown = False
-        for child in nodes:
-            result = child(obj, ev, label)
-            if result is False:
-                return False
-            if result is None:
-                unknown = True
-        return None if unknown else True
-    return node
-
-
-def _any(nodes: list[Node]) -> Node:
-    def node(obj: Any, ev: Evaluation, label: str) -> bool | None:
-        unknown = False
-        for child in nodes:
-            result = child(obj, ev, label)
-            if result is True:
-                return True
-            if result is None:
-                unknown = True
-        return None if unknown else False
-    return node
-
-
-def _not(inner: Node) -> Node:
-    def node(obj: Any, ev: Evaluation, label: str) -> bool | None:
-        result = inner(obj, ev, label)
-        return None if result is None else not result
-    return node
 
 
 def _resolve_operand(value: Any, path: KeyPath, env: CompileEnv) -> Any:
     if isinstance(value, dict) and set(value) == {"param"}:
         name = value["param"]
+        if not isinstance(name, str):
+            raise env.fail(f"'param' expects a param name, got {_brief(name)}", (*path, "param"))
         if name not in env.params:
             declared = ", ".join(sorted(env.params)) or "none"
-            raise env.fail(f"unknown param '{name}' (declared: {declared})", path)
+            raise env.fail(f"unknown param '{printable(name)}' (declared: {declared})", path)
         return env.params[name]
     return value
 
@@ -166,7 +151,8 @@ def _check_attr(cond: Mapping[str, Any], path: KeyPath, env: CompileEnv,
             raise env.fail("'attr' is required here (only list items may omit it)", path)
         return None
     if not isinstance(attr, str) or not _PATH_RE.match(attr):
-        raise env.fail(f"'attr' must be a dotted attribute path, got {attr!r}", (*path, "attr"))
+        raise env.fail(f"'attr' must be a dotted attribute path, got {_brief(attr)}",
+                       (*path, "attr"))
     _check_known(attr, (*path, "attr"), env, item_fields)
     return attr
 
@@ -188,15 +174,17 @@ def _check_known(attr: str, path: KeyPath, env: CompileEnv,
         if attr in fields or any(f.startswith(attr + ".") for f in fields):
             return
     hint = suggest(attr, known)
-    raise env.fail(f"unknown attribute '{attr}' for resource type {env.resource_type}{hint} "
-                   f"(custom attributes start with '{vocab.CUSTOM_PREFIX}' or live under "
-                   f"'{vocab.RAW_KEY}')", path)
+    raise env.fail(f"unknown attribute '{printable(attr)}' for resource type "
+                   f"{env.resource_type}{hint} (custom attributes start with "
+                   f"'{vocab.CUSTOM_PREFIX}' or live under '{vocab.RAW_KEY}')", path)
 
 
 def _test(cond: Mapping[str, Any], op: str, path: KeyPath, env: CompileEnv,
-          item_fields: Mapping[str, vocab.Field] | None) -> Compiled:
+          item_fields: Mapping[str, vocab.Field] | None, depth: int) -> Compiled:
     attr = _check_attr(cond, path, env, item_fields)
-    getter = _getter(attr, at_root=item_fields is None)
+    ignore_case = _ignore_case(cond, op, path, env)
+    ignoring, ignoring_text = _ignoring(cond, op, path, env)
+    get = getter(attr, at_root=item_fields is None)
     secret = attr is not None and item_fields is None and vocab.is_secret(env.resource_type, attr)
     reads = (attr,) if attr and item_fields is None else ()
     op_path = (*path, op)
@@ -205,25 +193,86 @@ def _test(cond: Mapping[str, Any], op: str, path: KeyPath, env: CompileEnv,
             raise env.fail(f"'{op}' needs 'attr' naming a list", path)
         field_ = vocab.lookup(env.resource_type, attr)
         inner_fields = dict(field_.item) if field_ is not None else {}
-        inner = _compile(cond[op], op_path, env, inner_fields)
-        return Compiled(_quantifier(op, attr, getter, inner.node, secret),
+        inner = _compile(cond[op], op_path, env, inner_fields, depth + 1)
+        return Compiled(quantifier(op, attr, get, inner.node, secret),
                         f"{attr} {op}({inner.text})", reads)
     operand = _resolve_operand(cond[op], op_path, env)
     if op == EXISTS:
         if not isinstance(operand, bool):
             raise env.fail("'exists' expects true or false", op_path)
-        return Compiled(_exists(attr, getter, operand, secret), f"{attr} exists {_show(operand)}",
-                        reads)
+        return Compiled(exists_test(attr, get, operand, secret),
+                        f"{attr} exists {_show(operand)}", reads)
+    pred = _predicate(op, operand, op_path, env, ignore_case, ignoring)
+    text = (f"{attr or 'item'} {op} {_show(operand)}" + (" ignoring case" if ignore_case else "")
+            + ignoring_text)
+    return Compiled(value_test(attr, get, pred, op, secret), text, reads)
+
+
+def _ignore_case(cond: Mapping[str, Any], op: str, path: KeyPath, env: CompileEnv) -> bool:
+    if IGNORE_CASE not in cond:
+        return False
+    value = cond[IGNORE_CASE]
+    where = (*path, IGNORE_CASE)
+    if not isinstance(value, bool):
+        raise env.fail(f"'{IGNORE_CASE}' expects true or false, got {_brief(value)}", where)
+    if op not in OPERATORS or not OPERATORS[op].folds:
+        folding = ", ".join(o.name for o in OPERATORS.values() if o.folds)
+        raise env.fail(f"'{IGNORE_CASE}' applies only to text comparisons ({folding}), "
+                       f"not to '{op}'", where)
+    return value
+
+
+def _ignoring(cond: Mapping[str, Any], op: str, path: KeyPath,
+              env: CompileEnv) -> tuple[Any, str]:
+    """The networks of ``ignoring`` (None when absent) and how the rule text shows them."""
+    if IGNORING not in cond:
+        return None, ""
+    where = (*path, IGNORING)
+    if op not in OPERATORS or not OPERATORS[op].ignores:
+        raise env.fail(f"'{IGNORING}' applies only to cidr_union_covers, not to '{op}'", where)
+    raw = cond[IGNORING]
+    value = _check_operand(op, _resolve_operand(raw, where, env), where, env)
+    try:
+        target_spans(value)
+    except ValueError as exc:
+        raise env.fail(f"invalid '{IGNORING}': {printable(str(exc))}", where) from exc
+    shown = f"{{param: {raw['param']}}}" if isinstance(raw, dict) else _show(value)
+    return value, f" ignoring {shown}"
+
+
+def _check_operand(op: str, operand: Any, path: KeyPath, env: CompileEnv) -> Any:
     operator = OPERATORS[op]
     errors = list(jsonschema.Draft202012Validator(operator.schema).iter_errors(operand))
     if errors:
-        raise env.fail(f"'{op}' expects {_expected(operator.schema)}, got {operand!r}", op_path)
+        raise env.fail(f"'{path[-1]}' expects {_expected(operator.schema)}, got "
+                       f"{_brief(operand)}", path)
+    if not _finite(operand):
+        raise env.fail(f"'{path[-1]}' expects finite numbers, got {_brief(operand)}", path)
+    return operand
+
+
+def _predicate(op: str, operand: Any, path: KeyPath, env: CompileEnv,
+               ignore_case: bool, ignoring: Any) -> Predicate:
+    operator = OPERATORS[op]
+    _check_operand(op, operand, path, env)
     try:
-        pred = operator.build(operand, env.ctx)
+        return build_predicate(operator, operand, env.ctx, ignore_case, ignoring)
     except (re.error, ValueError) as exc:
-        raise env.fail(f"invalid operand for '{op}': {exc}", op_path) from exc
-    text = f"{attr or 'item'} {op} {_show(operand)}"
-    return Compiled(_value_test(attr, getter, pred, op, secret), text, reads)
+        raise env.fail(f"invalid operand for '{op}': {printable(str(exc))}", path) from exc
+
+
+def _finite(operand: Any) -> bool:
+    items = operand if isinstance(operand, list) else [operand]
+    return not any(isinstance(i, float) and not math.isfinite(i) for i in items)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+
+
+def _brief(value: Any) -> str:
+    """A short, terminal-safe rendering of a value echoed in an error message."""
+    return printable(_REPR.repr(value))
 
 
 def _expected(schema: Mapping[str, Any]) -> str:
@@ -241,103 +290,3 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _getter(attr: str | None, at_root: bool) -> Callable[[Any], Any]:
-    if attr is None:
-        return lambda obj: _MISSING if obj is None else obj
-    parts = attr.split(".")
-    if at_root and parts[0] in ENVELOPE_KEYS:
-        return _envelope_getter(parts)
-
-    def get(obj: Any) -> Any:
-        cur = obj.attributes if at_root else obj
-        for part in parts:
-            # dict first: the abstract Mapping check is slow on the hot path
-            if type(cur) is not dict and not isinstance(cur, Mapping):
-                return _MISSING
-            cur = cur.get(part)
-            if cur is None:
-                return _MISSING
-        return cur
-    return get
-
-
-def _envelope_getter(parts: list[str]) -> Callable[[Any], Any]:
-    head, rest = parts[0], parts[1:]
-
-    def get(res: Resource) -> Any:
-        value: Any = getattr(res, head)
-        if head == "data_classes":
-            value = [d.value for d in value]
-        for part in rest:
-            value = value.get(part) if isinstance(value, Mapping) else None
-        return _MISSING if value is None else value
-    return get
-
-
-def _label(label: str, attr: str | None) -> str:
-    if attr is None:
-        return label
-    return f"{label}.{attr}" if label else attr
-
-
-def _note(ev: Evaluation, where: str, value: Any, secret: bool) -> None:
-    if ev.record:
-        ev.evidence[where] = REDACTED if secret else value
-
-
-def _value_test(attr: str | None, get: Callable[[Any], Any], pred: Callable[[Any], bool | None],
-                op: str, secret: bool) -> Node:
-    def node(obj: Any, ev: Evaluation, label: str) -> bool | None:
-        where = _label(label, attr)
-        value = get(obj)
-        if value is _MISSING:
-            ev.missing.append(where)
-            return None
-        _note(ev, where, value, secret)
-        result = pred(value)
-        if result is None:
-            ev.problems.append(f"{where} has a value of the wrong kind "
-                               f"({type(value).__name__}) for '{op}'")
-        return result
-    return node
-
-
-def _exists(attr: str | None, get: Callable[[Any], Any], wanted: bool, secret: bool) -> Node:
-    def node(obj: Any, ev: Evaluation, label: str) -> bool | None:
-        value = get(obj)
-        present = value is not _MISSING
-        if present:
-            _note(ev, _label(label, attr), value, secret)
-        return present == wanted
-    return node
-
-
-def _quantifier(kind: str, attr: str, get: Callable[[Any], Any], inner: Node,
-                secret: bool) -> Node:
-    def node(obj: Any, ev: Evaluation, label: str) -> bool | None:
-        where = _label(label, attr)
-        items = get(obj)
-        if items is _MISSING:
-            ev.missing.append(where)
-            return None
-        if not isinstance(items, list | tuple):
-            ev.problems.append(f"{where} is not a list")
-            return None
-        _note(ev, where, items, secret)
-        saved, ev.record = ev.record, False
-        try:
-            results = [inner(item, ev, f"{where}[{i}]") for i, item in enumerate(items)]
-        finally:
-            ev.record = saved
-        return _fold(kind, results)
-    return node
-
-
-def _fold(kind: str, results: list[bool | None]) -> bool | None:
-    if kind == "some":
-        return True if True in results else (None if None in results else False)
-    if kind == "every":
-        return False if False in results else (None if None in results else True)
-    return False if True in results else (None if None in results else True)  # none

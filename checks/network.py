@@ -6,16 +6,26 @@ export's "All traffic") is normalised here to one of :data:`PROTOCOLS`, or refus
 a message saying what to write instead. A protocol that no rule recognises would
 otherwise be a silent non-match: "All traffic" from the internet would pass every
 open-port rule.
+
+Rules judge a firewall rule by what it admits as a whole: the union of its sources
+(``0.0.0.0/1`` + ``128.0.0.0/1`` is the whole IPv4 internet) and the union of its port
+ranges. :func:`networks_cover` and :func:`merge_spans` / :func:`spans_cover` compute
+those unions exactly, by interval arithmetic.
 """
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import unicodedata
+from collections.abc import Iterable, Sequence
 
-#: The protocol names a ``firewall_rule`` may have. ``all`` means every protocol.
+#: The protocol names a ``firewall_rule`` may have. ``all`` means every protocol. Any other
+#: IP protocol is its IANA number as decimal text ("4" for IP-in-IP): valid cloud and
+#: Terraform configurations use them, and no rule needs their names.
 PROTOCOLS: tuple[str, ...] = ("all", "tcp", "udp", "icmp", "icmpv6", "sctp", "esp", "ah",
                               "gre")
+_NUMBERED = frozenset(str(n) for n in range(256))
 
 #: Protocols that have ports; a rule of another protocol never opens a TCP/UDP port.
 PORTED: frozenset[str] = frozenset({"all", "tcp", "udp", "sctp"})
@@ -61,14 +71,21 @@ def normalize_protocol(value: object) -> str:
     word = unicodedata.normalize("NFKC", str(value)).strip().casefold()
     if word in _ALIASES:
         return _ALIASES[word]
+    if word.isascii() and word.isdigit() and int(word) <= 255:  # another IP protocol
+        return str(int(word))
     if word in _SERVICES:
         raise ProtocolError(f"'{value}' is a service, not a protocol: write the protocol and "
                             f"port ({_SERVICES[word]})")
     if any(sep in word for sep in _SEPARATORS):
         raise ProtocolError(f"'{value}' names more than one protocol: write one rule per "
                             "protocol, or 'all'")
-    raise ProtocolError(f"unknown protocol '{value}' (expected one of {', '.join(PROTOCOLS)}; "
-                        "numbers 6, 17, 1, 58, 132, 50, 51, 47 and -1 are also understood)")
+    raise ProtocolError(f"unknown protocol '{value}' (expected one of {', '.join(PROTOCOLS)}, "
+                        "an IP protocol number 0-255, or -1 for all)")
+
+
+def is_protocol(value: object) -> bool:
+    """True when ``value`` is already a normalised protocol."""
+    return isinstance(value, str) and (value in PROTOCOLS or value in _NUMBERED)
 
 
 #: The internet as source networks: every IPv4 and every IPv6 address.
@@ -107,3 +124,77 @@ def normalize_source(value: object) -> tuple[str, ...]:
 def has_ports(protocol: str) -> bool:
     """True when rules of ``protocol`` open TCP/UDP/SCTP ports."""
     return protocol in PORTED
+
+
+# --- Address and port coverage (what a rule's sources or ports admit, as a union) ----------
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Span = tuple[int, int]
+
+# IPv4 address a.b.c.d and the IPv4-mapped IPv6 address ::ffff:a.b.c.d are one address: a
+# source written ::ffff:0.0.0.0/96 admits every IPv4 address, exactly like 0.0.0.0/0. So
+# both families live in one 128-bit space, IPv4 at the mapped block's offset.
+_MAPPED_BASE = int(ipaddress.IPv6Address("::ffff:0.0.0.0"))
+
+
+def address_span(net: Network) -> Span:
+    """The first and last address of ``net`` in the shared 128-bit space.
+
+    IPv4 networks are placed where their IPv4-mapped IPv6 form lies, so ``10.0.0.0/8``
+    and ``::ffff:10.0.0.0/104`` have the same span.
+    """
+    first, last = int(net.network_address), int(net.broadcast_address)
+    if net.version == 4:
+        return _MAPPED_BASE + first, _MAPPED_BASE + last
+    return first, last
+
+
+def merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """Sorted, disjoint, non-adjacent spans with the same union as ``spans``.
+
+    Adjacent spans join: ports [0, 32767] and [32768, 65535] are one span [0, 65535].
+    """
+    merged: list[Span] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + 1:
+            if last > merged[-1][1]:
+                merged[-1] = (merged[-1][0], last)
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def spans_cover(merged: Sequence[Span], first: int, last: int) -> bool:
+    """True when the union of ``merged`` (from :func:`merge_spans`) holds all of first..last."""
+    index = bisect.bisect_right(merged, (first, _NO_END)) - 1
+    return index >= 0 and merged[index][0] <= first and last <= merged[index][1]
+
+
+# Larger than any address or port, so that bisecting on (first, _NO_END) finds the last
+# span that starts at or before ``first``.
+_NO_END = 1 << 129
+
+
+def subtract_spans(span: Span, merged: Sequence[Span]) -> list[Span]:
+    """The parts of ``span`` outside the union of ``merged`` (from :func:`merge_spans`)."""
+    first, last = span
+    left: list[Span] = []
+    for low, high in merged:
+        if high < first or low > last:
+            continue
+        if low > first:
+            left.append((first, low - 1))
+        first = high + 1
+        if first > last:
+            return left
+    left.append((first, last))
+    return left
+
+
+def networks_cover(networks: Iterable[Network], target: Network) -> bool:
+    """True when the union of ``networks`` holds every address of ``target``.
+
+    ``0.0.0.0/1`` and ``128.0.0.0/1`` together cover ``0.0.0.0/0``; so does
+    ``::ffff:0.0.0.0/96`` (IPv4-mapped IPv6 is IPv4).
+    """
+    return spans_cover(merge_spans(address_span(n) for n in networks), *address_span(target))

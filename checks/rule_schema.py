@@ -10,7 +10,15 @@ import json
 from typing import Any
 
 from mamori.checks.model import Cause, Framework, Severity
-from mamori.checks.operators import COMBINATORS, EXISTS, OPERATORS, QUANTIFIERS
+from mamori.checks.operators import (
+    COMBINATORS,
+    EXISTS,
+    IGNORE_CASE,
+    IGNORING,
+    OPERATORS,
+    QUANTIFIERS,
+    Operator,
+)
 from mamori.checks.vocabulary import RESOURCE_TYPES
 
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
@@ -26,14 +34,31 @@ _TEXT = {
 _SCALAR = {"type": ["string", "number", "boolean"]}
 _REF = {"$ref": "#/$defs/condition"}
 _ATTR = {"type": "string", "description": "dotted attribute path, e.g. encryption.enabled"}
+_IGNORE_CASE = {"type": "boolean",
+                "description": "compare text without regard to case or full-/half-width "
+                               "(NFKC + case folding)"}
 
 
-def _one_key(key: str, value: dict[str, Any], with_attr: bool, doc: str) -> dict[str, Any]:
+def _one_key(key: str, value: dict[str, Any], with_attr: bool, doc: str,
+             extra: dict[str, Any] | None = None) -> dict[str, Any]:
     props: dict[str, Any] = {key: value}
     if with_attr:
         props = {"attr": _ATTR, **props}
+    props.update(extra or {})
     return {"type": "object", "description": doc, "properties": props, "required": [key],
             "additionalProperties": False}
+
+
+def _modifiers(op: Operator) -> dict[str, Any]:
+    """The optional keys that may stand next to ``op``."""
+    extra: dict[str, Any] = {}
+    if op.folds:
+        extra[IGNORE_CASE] = _IGNORE_CASE
+    if op.ignores:
+        extra[IGNORING] = {"anyOf": [op.schema, {"$ref": "#/$defs/param"}],
+                           "description": "networks whose addresses need not be covered "
+                                          "(e.g. private and reserved ranges)"}
+    return extra
 
 
 def condition_schema() -> dict[str, Any]:
@@ -50,7 +75,7 @@ def condition_schema() -> dict[str, Any]:
                  for q in QUANTIFIERS]
     branches.append(_one_key(EXISTS, {"anyOf": [{"type": "boolean"}, param]}, True,
                              "the attribute is present (true) or absent (false)"))
-    branches += [_one_key(op.name, {"anyOf": [op.schema, param]}, True, op.doc)
+    branches += [_one_key(op.name, {"anyOf": [op.schema, param]}, True, op.doc, _modifiers(op))
                  for op in OPERATORS.values()]
     assert len(COMBINATORS) == 3
     return {"oneOf": branches}

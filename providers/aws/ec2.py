@@ -3,8 +3,12 @@
 Each permission of a security group (one protocol and port range, with all its
 sources) is one ``firewall_rule``. ``sources`` holds the IPv4 and IPv6 CIDRs, for
 egress the destinations; security-group references and prefix lists are not CIDRs
-and are kept under ``raw``. ``ports`` is ``[[from, to]]`` for tcp/udp, ``[[0, 65535]]``
-for all traffic, and empty for ICMP and other protocols (they have no ports).
+and are kept under ``raw``. ``protocol`` is normalised to mamori's closed vocabulary
+(``-1`` → all, ``6`` → tcp, ``50`` → esp...); a protocol outside it (e.g. ``4``, IP in IP)
+leaves ``protocol`` absent, so rules that need it give ERROR, and the value AWS sent is
+kept as ``raw.ip_protocol``. ``ports`` is ``[[from, to]]`` for tcp/udp, ``[[0, 65535]]``
+for all traffic and for sctp (AWS documents that other protocols than tcp, udp and icmp
+open every port), and empty for ICMP and the port-less protocols.
 
 Hosts: ``internet_facing`` from a public IPv4 address; ``disk_encrypted`` when every
 attached EBS volume is encrypted; OS, ``last_patched`` and
@@ -19,13 +23,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
+from mamori.checks.network import ProtocolError, has_ports, normalize_protocol
 from mamori.providers.aws.common import arn, batches, name_tag, resource, tag_map, utc
 from mamori.providers.aws.errors import Outcome, Scope
 from mamori.providers.aws.session import Account
 
 HOST_TYPES = ("volume", "host")
 RULE_TYPES = ("firewall_rule",)
-_PROTOCOLS = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 _SSM_BATCH = 50  # DescribeInstancePatchStates takes at most 50 instance ids
 
 Item = Resource | CollectionError
@@ -148,38 +152,53 @@ def collect_rules(account: Account, region: str) -> Iterator[Item]:
 def _rule(account: Account, region: str, group: dict[str, Any], direction: str,
           permission: dict[str, Any]) -> Resource:
     group_id = str(group["GroupId"])
-    raw_protocol = str(permission.get("IpProtocol", "-1")).lower()
-    protocol = _PROTOCOLS.get(raw_protocol, raw_protocol)
+    raw_protocol = str(permission.get("IpProtocol", "-1"))
+    protocol = _protocol(raw_protocol)
     ports = _ports(protocol, permission)
     low, high = permission.get("FromPort", "all"), permission.get("ToPort", "all")
     sources = [_cidr(r["CidrIp"]) for r in permission.get("IpRanges", []) if "CidrIp" in r]
     sources += [_cidr(r["CidrIpv6"]) for r in permission.get("Ipv6Ranges", [])
                 if "CidrIpv6" in r]
     raw = {"security_group": group_id, "group_name": group.get("GroupName", ""),
+           "ip_protocol": raw_protocol,
            "vpc": group.get("VpcId", ""),
            "referenced_groups": [str(p.get("GroupId")) for p in
                                  permission.get("UserIdGroupPairs", [])],
            "prefix_lists": [str(p.get("PrefixListId")) for p in
                             permission.get("PrefixListIds", [])]}
-    suffix = f"{direction}/{protocol}/{low}-{high}"
+    shown = protocol or raw_protocol.lower()
+    suffix = f"{direction}/{shown}/{low}-{high}"
+    attributes: dict[str, Any] = {"direction": direction, "sources": list(dict.fromkeys(sources)),
+                                  "action": "allow", "raw": raw}
+    if protocol is not None:
+        attributes["protocol"] = protocol
+    if ports is not None:
+        attributes["ports"] = ports
     return resource(
         "firewall_rule", arn("ec2", region, account.id, f"security-group/{group_id}/{suffix}"),
-        name=f"{group.get('GroupName', group_id)} {direction} {protocol} {low}-{high}",
+        name=f"{group.get('GroupName', group_id)} {direction} {shown} {low}-{high}",
         account=account.id, region=region, source="aws:ec2:DescribeSecurityGroups",
-        tags=tag_map(group.get("Tags")),
-        attributes={"direction": direction, "protocol": protocol, "ports": ports,
-                    "sources": list(dict.fromkeys(sources)), "action": "allow", "raw": raw})
+        tags=tag_map(group.get("Tags")), attributes=attributes)
 
 
-def _ports(protocol: str, permission: dict[str, Any]) -> list[list[int]]:
-    if protocol == "all":
-        return [[0, 65535]]
-    if protocol not in ("tcp", "udp"):
-        return []
-    low, high = permission.get("FromPort"), permission.get("ToPort")
-    if not isinstance(low, int) or not isinstance(high, int) or low < 0:
-        return [[0, 65535]]
-    return [[low, high]]
+def _protocol(value: str) -> str | None:
+    """The vocabulary name of an ``IpProtocol``; None for one outside the vocabulary."""
+    try:
+        return normalize_protocol(value)
+    except ProtocolError:
+        return None
+
+
+def _ports(protocol: str | None, permission: dict[str, Any]) -> list[list[int]] | None:
+    if protocol is None:
+        return None  # what an unknown protocol opens is unknown
+    if protocol in ("tcp", "udp"):
+        low, high = permission.get("FromPort"), permission.get("ToPort")
+        if not isinstance(low, int) or not isinstance(high, int) or low < 0:
+            return [[0, 65535]]
+        return [[low, high]]
+    # all traffic, and sctp: AWS opens every port for protocols other than tcp/udp/icmp.
+    return [[0, 65535]] if has_ports(protocol) else []
 
 
 def _cidr(text: str) -> str:

@@ -10,7 +10,9 @@ that shadows an allow is not subtracted; ``x_priority`` is there for the reader.
 
 - ``direction``: Inbound → ``ingress``, Outbound → ``egress``;
 - ``action``: Allow/Deny → ``allow``/``deny``;
-- ``protocol``: ``tcp``, ``udp``, ``icmp``, ``esp``, ``ah``, and ``*`` → ``all``;
+- ``protocol``: normalised to mamori's closed vocabulary (``Tcp`` → tcp, ``Udp``, ``Icmp``,
+  ``Esp``, ``Ah``, and ``*`` → all); a value outside it leaves ``protocol`` absent (rules
+  that need it give ERROR) and is kept as ``x_protocol``;
 - ``ports``: destination port range(s) as ``[[from, to]]``; ``*`` → ``[[0, 65535]]``;
 - ``sources``: source prefix(es) as normalized CIDRs; ``*``, ``Internet`` and ``Any``
   mean the whole internet, ``0.0.0.0/0`` and ``::/0``. Other service tags
@@ -25,6 +27,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mamori.checks.model import Resource
+from mamori.checks.network import ProtocolError, normalize_protocol
 from mamori.providers.azure import clients
 from mamori.providers.azure.arm import lower_or_none, props, tags
 from mamori.providers.azure.errors import FAILED, PROVIDER, Scope
@@ -64,9 +67,7 @@ def firewall_rule(nsg: Mapping[str, Any], rule: Mapping[str, Any], account: str)
     action = lower_or_none(p.get("access"))
     if action in ("allow", "deny"):
         attrs["action"] = action
-    protocol = lower_or_none(p.get("protocol"))
-    if protocol:
-        attrs["protocol"] = "all" if protocol == "*" else protocol
+    attrs.update(_protocol(p.get("protocol")))
     ports = port_ranges(_many(p, "destinationPortRange", "destinationPortRanges"))
     if ports is not None:
         attrs["ports"] = ports
@@ -79,6 +80,15 @@ def firewall_rule(nsg: Mapping[str, Any], rule: Mapping[str, Any], account: str)
                     name=f"{nsg.get('name', '')}/{rule.get('name', '')}", provider=PROVIDER,
                     account=account, region=str(nsg.get("location", "")), tags=tags(nsg),
                     source=rule_id, attributes=attrs)
+
+
+def _protocol(value: Any) -> dict[str, Any]:
+    if value in (None, ""):
+        return {}
+    try:
+        return {"protocol": normalize_protocol(value)}
+    except ProtocolError:
+        return {"x_protocol": value}
 
 
 def _many(p: Mapping[str, Any], singular: str, plural: str) -> list[str]:

@@ -6,8 +6,11 @@ Firewall rules (``compute.firewalls.list``):
 - ``direction`` INGRESS/EGRESS → ingress/egress; ``allowed`` → action allow, ``denied``
   → deny;
 - one resource per protocol of the rule (id = selfLink when the rule has a single
-  protocol, ``selfLink#protocol`` otherwise), so each resource has one ``protocol``;
-  protocol numbers 6/17/1/132 become tcp/udp/icmp/sctp;
+  protocol, ``selfLink#protocol`` otherwise), so each resource has one ``protocol``,
+  normalised to mamori's closed vocabulary (``6``/``17``/``1``/``132`` become
+  tcp/udp/icmp/sctp, ``58`` icmpv6, ``all`` stays all); a protocol outside it (``ipip``,
+  ``4``) leaves ``protocol`` and ``ports`` absent (rules that need them give ERROR) and
+  is kept as ``x_protocol``;
 - ``ports``: ``"22"`` → [22, 22], ``"20-30"`` → [20, 30]; none listed = every port
   [[0, 65535]] for tcp/udp/sctp/all; [] for protocols without ports (icmp, esp…);
   a malformed list leaves ``ports`` absent;
@@ -38,6 +41,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
+from mamori.checks.network import ProtocolError, has_ports, is_protocol, normalize_protocol
 from mamori.providers.gcp import osconfig
 from mamori.providers.gcp.errors import FAILED, Outcome, Recorder
 from mamori.providers.gcp.projects import ProjectContext
@@ -52,8 +56,6 @@ from mamori.providers.gcp.values import (
 )
 
 ALL_PORTS = [[0, 65535]]
-_PORTED = frozenset({"tcp", "udp", "sctp", "all"})
-_PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "1": "icmp", "132": "sctp", "58": "ipv6-icmp"}
 _FULL_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
@@ -74,9 +76,11 @@ def firewall_resources(project: str, rule: Mapping[str, Any]) -> list[Resource]:
     """The ``firewall_rule`` resources of one enabled rule."""
     action, entries = ("allow", rule.get("allowed")) if rule.get("allowed") else (
         "deny", rule.get("denied"))
+    # Keyed by the vocabulary name, or by the text Google sent for one outside it.
     by_protocol: dict[str, list[list[int]] | None] = {}
     for entry in entries or ():
-        protocol = _protocol(entry.get("IPProtocol"))
+        raw = str(entry.get("IPProtocol") or "all").strip()
+        protocol = _protocol(raw) or raw
         ports = _ports(protocol, entry.get("ports"))
         known = by_protocol.get(protocol, [])
         by_protocol[protocol] = None if known is None or ports is None else known + ports
@@ -88,9 +92,15 @@ def firewall_resources(project: str, rule: Mapping[str, Any]) -> list[Resource]:
         "firewall_rule", link if len(by_protocol) == 1 else f"{link}#{protocol}", name=name,
         project=project, region=GLOBAL, source=f"compute.googleapis.com/compute/v1/projects/"
         f"{project}/global/firewalls/{name}",
-        attributes={**common, "protocol": protocol,
+        attributes={**common, **_protocol_attrs(protocol),
                     **({} if ports is None else {"ports": ports})})
         for protocol, ports in sorted(by_protocol.items())]
+
+
+def _protocol_attrs(protocol: str) -> dict[str, str]:
+    if is_protocol(protocol):
+        return {"protocol": protocol}
+    return {"x_protocol": protocol}  # outside the vocabulary: rules needing it ERROR
 
 
 def _firewall_common(rule: Mapping[str, Any], action: str) -> dict[str, Any]:
@@ -116,13 +126,18 @@ def _firewall_common(rule: Mapping[str, Any], action: str) -> dict[str, Any]:
     return attrs
 
 
-def _protocol(value: Any) -> str:
-    text = str(value or "all").strip().lower()
-    return _PROTOCOL_NUMBERS.get(text, text)
+def _protocol(value: str) -> str | None:
+    """The vocabulary name of an ``IPProtocol``; None for one outside the vocabulary."""
+    try:
+        return normalize_protocol(value)
+    except ProtocolError:
+        return None
 
 
 def _ports(protocol: str, values: Any) -> list[list[int]] | None:
-    if protocol not in _PORTED:
+    if not is_protocol(protocol):
+        return None  # what an unknown protocol opens is unknown
+    if not has_ports(protocol):
         return []
     if not values:
         return [list(r) for r in ALL_PORTS]

@@ -145,3 +145,59 @@ def test_failed_listing_gives_error_findings(write_rule: WriteRule) -> None:
     [finding] = engine.collection_failed(err)
     assert finding.status is Status.ERROR
     assert "AccessDenied" in finding.message
+
+
+def test_patch_date_after_as_of_is_error_with_the_reason(write_rule: WriteRule) -> None:
+    body = "assert: {attr: last_patched, within_days: 30}\n"
+    f = run(write_rule, body, "host", last_patched=date(2027, 1, 5))
+    assert f is not None and f.status is Status.ERROR
+    assert f.message == ("cannot decide: last_patched 2027-01-05 is after as_of 2026-11-29: a "
+                         "date that cannot be true (more than 24 hours ahead)")
+    assert f.evidence == {"last_patched": date(2027, 1, 5)}
+    f = run(write_rule, body, "host", last_patched=date(2026, 11, 30))  # within the skew
+    assert f is not None and f.status is Status.PASS
+
+
+def test_impossible_date_inside_a_list_item_is_error(write_rule: WriteRule) -> None:
+    future = {"id": "k1", "active": True, "created": date(2026, 1, 1),
+              "last_used": date(2030, 1, 1)}
+    body = ("assert: {attr: access_keys, none: {all: [{attr: active, eq: true},"
+            " {attr: last_used, older_than_days: 90}]}}\n")
+    f = run(write_rule, body, "user", access_keys=[future])
+    assert f is not None and f.status is Status.ERROR
+    assert "access_keys[0].last_used 2030-01-01 is after as_of" in f.message
+
+
+def test_ignore_case_keeps_the_observed_value_in_evidence(write_rule: WriteRule) -> None:
+    body = "assert: {attr: admin_username, not_in: [sa, root], ignore_case: true}\n"
+    f = run(write_rule, body, "database", admin_username="SA")
+    assert f is not None and f.status is Status.FAIL
+    assert f.evidence == {"admin_username": "SA"}
+    assert "ignoring case" in f.message
+    f = run(write_rule, body, "database", admin_username="app_owner")
+    assert f is not None and f.status is Status.PASS
+
+
+def test_not_in_on_a_list_is_error_not_pass(write_rule: WriteRule) -> None:
+    body = "assert: {attr: admin_username, not_in: [sa, root]}\n"
+    f = run(write_rule, body, "database", admin_username=["sa"])
+    assert f is not None and f.status is Status.ERROR
+    assert "wrong kind (list) for 'not_in'" in f.message
+
+
+def test_sources_union_is_judged_whole(write_rule: WriteRule) -> None:
+    body = "assert: {not: {attr: sources, cidr_union_covers: ['0.0.0.0/0', '::/0']}}\n"
+    f = run(write_rule, body, "firewall_rule", sources=["0.0.0.0/1", "128.0.0.0/1"])
+    assert f is not None and f.status is Status.FAIL
+    f = run(write_rule, body, "firewall_rule", sources=["::ffff:0.0.0.0/96"])
+    assert f is not None and f.status is Status.FAIL
+    f = run(write_rule, body, "firewall_rule", sources=["0.0.0.0/1"])
+    assert f is not None and f.status is Status.PASS
+
+
+def test_secret_reason_is_not_echoed(write_rule: WriteRule) -> None:
+    body = "assert: {attr: x_api_token, within_days: 30}\n"
+    f = run(write_rule, body, "host", x_api_token=date(2031, 1, 1))
+    assert f is not None and f.status is Status.ERROR
+    assert "2031" not in f.message
+    assert "x_api_token cannot be judged by 'within_days' (secret: reason withheld)" in f.message

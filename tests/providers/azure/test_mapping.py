@@ -45,6 +45,23 @@ def test_sources(prefix: str, sources: list[str]) -> None:
     assert rule.attributes["sources"] == sources
 
 
+@pytest.mark.parametrize(("protocol", "expected"), [
+    ("Tcp", "tcp"), ("Udp", "udp"), ("Icmp", "icmp"), ("Esp", "esp"), ("Ah", "ah"),
+    ("*", "all"), ("Asterisk", "all"),
+])
+def test_protocols_are_the_closed_vocabulary(protocol: str, expected: str) -> None:
+    nsg = {"name": "n", "id": "/x", "properties": {}}
+    rule = network.firewall_rule(nsg, _rule(protocol=protocol, direction="Inbound"), "sub")
+    assert rule.attributes["protocol"] == expected
+
+
+def test_unknown_protocol_is_absent_and_kept() -> None:
+    nsg = {"name": "n", "id": "/x", "properties": {}}
+    rule = network.firewall_rule(nsg, _rule(protocol="Tcp/Udp", direction="Inbound"), "sub")
+    assert "protocol" not in rule.attributes  # rules that need it give ERROR
+    assert rule.attributes["x_protocol"] == "Tcp/Udp"
+
+
 def test_rule_without_any_source_leaves_sources_absent() -> None:
     nsg = {"name": "n", "id": "/x", "properties": {}}
     rule = network.firewall_rule(nsg, _rule(direction="Inbound", access="Allow"), "sub")

@@ -63,6 +63,22 @@ def test_malformed_ports_leave_ports_absent() -> None:
                       "firewalls/odd"
 
 
+def test_protocols_are_the_closed_vocabulary() -> None:
+    # Google accepts names and IANA numbers; mamori's rules read its closed vocabulary.
+    rules = firewall_resources("p-123456", {
+        "name": "mixed", "sourceRanges": ["0.0.0.0/0"],
+        "allowed": [{"IPProtocol": "6", "ports": ["22"]}, {"IPProtocol": "58"},
+                    {"IPProtocol": "esp"}, {"IPProtocol": "132"}, {"IPProtocol": "ipip"}]})
+    by_id = {r.id.rsplit("#", 1)[1]: r.attributes for r in rules}
+    assert by_id["tcp"]["protocol"] == "tcp" and by_id["tcp"]["ports"] == [[22, 22]]
+    assert (by_id["icmpv6"]["protocol"], by_id["icmpv6"]["ports"]) == ("icmpv6", [])
+    assert (by_id["esp"]["protocol"], by_id["esp"]["ports"]) == ("esp", [])
+    assert by_id["sctp"]["ports"] == [[0, 65535]]  # no ports listed: every port
+    # Outside the vocabulary: protocol and ports absent (rules ERROR), the value kept.
+    assert "protocol" not in by_id["ipip"] and "ports" not in by_id["ipip"]
+    assert by_id["ipip"]["x_protocol"] == "ipip"
+
+
 def test_principals() -> None:
     agent = parse("serviceAccount:service-4242@gcp-sa-pubsub.iam.gserviceaccount.com")
     assert agent.service_agent and agent.home_project == "gcp-sa-pubsub"
