@@ -28,7 +28,7 @@ from typing import Any
 from mamori.checks.model import CollectionError, Resource
 from mamori.providers.aws.common import batches, resource, tag_map, utc
 from mamori.providers.aws.errors import AWS_ERRORS, FAILED, NOT_CONFIGURED, Outcome, Scope
-from mamori.providers.aws.policy import grants_admin, is_admin_policy_arn, trust
+from mamori.providers.aws.policy import grants_admin, is_admin_policy_arn, role_attributes
 from mamori.providers.aws.session import GLOBAL, Account
 from mamori.providers.runner import CollectedTask, Task
 
@@ -126,12 +126,11 @@ def credential_report(iam: Any, wait: float) -> dict[str, dict[str, str]] | None
 def _role(account: Account, detail: dict[str, Any], directory: Directory) -> Resource:
     admin = directory.managed_admin(detail.get("AttachedManagedPolicies", [])) or any(
         grants_admin(p.get("PolicyDocument", {})) for p in detail.get("RolePolicyList", []))
-    principals, unconditioned = trust(detail.get("AssumeRolePolicyDocument") or {}, account.id)
     return resource(
         "role", str(detail["Arn"]), name=str(detail["RoleName"]), account=account.id,
         region=GLOBAL, source=SOURCE, tags=tag_map(detail.get("Tags")),
-        attributes={"admin": admin, "trusted_principals": principals,
-                    "external_trust_unconditioned": unconditioned})
+        attributes=role_attributes(admin, detail.get("AssumeRolePolicyDocument") or {},
+                                   account.id))
 
 
 def _collect_users(account: Account, batch: list[dict[str, Any]], directory: Directory,

@@ -8,24 +8,45 @@ server. The rules are deliberately simple and conservative (they may call a righ
   ``Resource`` ``*`` (with or without a condition), or the AWS-managed
   ``AdministratorAccess`` policy. Explicit denies and permission boundaries are not
   subtracted.
-- public (bucket policies): an ``Allow`` statement without ``Condition`` whose
-  principal is ``*`` (``"*"``, ``{"AWS": "*"}``...), or any ``Allow`` with
-  ``NotPrincipal``.
+- public (bucket policies), as S3 Block Public Access defines "public" ("The meaning
+  of public" in the S3 User Guide): an ``Allow`` statement whose principal is ``*``
+  (``"*"``, ``{"AWS": "*"}``, a list holding ``"*"``) unless its ``Condition`` pins
+  the request to fixed values — no ``*``/``?`` wildcard, no ``${...}`` policy
+  variable — of ``aws:SourceArn``, ``aws:SourceVpc``, ``aws:SourceVpce``,
+  ``aws:SourceOwner``, ``aws:SourceAccount``, ``aws:SourceOrgID``/``OrgPaths``,
+  ``aws:PrincipalOrgID``/``OrgPaths``, ``aws:PrincipalAccount``, ``aws:PrincipalArn``,
+  ``s3:DataAccessPointAccount``, ``s3:x-amz-server-side-encryption-aws-kms-key-id``,
+  ``aws:userid`` (also ``ROLEID:*``), ``s3:DataAccessPointArn`` (the access point name
+  may be a wildcard when the account is fixed), or to a set of ``aws:SourceIp``
+  networks. A pin is a positive test (``StringEquals``, ``StringLike`` and ``Arn*``
+  without wildcards, ``IpAddress``; not negated, not ``...IfExists``, not
+  ``ForAllValues:``, which an absent key satisfies). AWS counts very wide CIDRs such as
+  ``0.0.0.0/1`` as public without saying where the line is; mamori counts the
+  ``aws:SourceIp`` networks of one test as a pin only when together they hold at most
+  as many addresses as a /8 (IPv4) and a /32 (IPv6). A condition on other keys only
+  (``aws:SecureTransport``, ``aws:UserAgent``, dates) does not restrict. Any ``Allow``
+  with ``NotPrincipal`` is public; ``Deny`` never is. Actions are not weighed: an
+  ``Allow`` to everyone is public whatever it allows.
 - unconditioned outside trust (role trust policies): an ``Allow`` of an
   ``sts:AssumeRole*`` action to ``*``, to another account, or to an OpenID Connect
   provider, without a condition that pins the caller. Pinning conditions are a
   positive (not ``...IfExists``, not negated) test of ``sts:ExternalId``,
   ``aws:PrincipalOrgID``/``OrgPaths``, ``aws:PrincipalAccount``, ``aws:PrincipalArn``,
   ``aws:SourceAccount``/``Arn``/``OrgID``; for a named outside account also
-  ``aws:MultiFactorAuthPresent``; for an OIDC provider any condition.
+  ``aws:MultiFactorAuthPresent``; for an OIDC provider any condition. When the own
+  account is not known (a Terraform plan does not say which account it targets), a
+  named account may be the own one: the answer is unknown (None) unless ``*``, an OIDC
+  provider or two different accounts are trusted without a pin.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import json
+import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, overload
 from urllib.parse import unquote
 
 ADMIN_POLICY_SUFFIX = ":iam::aws:policy/AdministratorAccess"
@@ -38,6 +59,24 @@ _PINNING_KEYS = frozenset({
 })
 _MFA_KEY = "aws:multifactorauthpresent"
 
+# "The meaning of public": condition keys whose fixed values make a statement non-public.
+_FIXING_KEYS = frozenset({
+    "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner",
+    "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths", "aws:principalorgid",
+    "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+    "s3:dataaccesspointaccount", "s3:x-amz-server-side-encryption-aws-kms-key-id",
+})
+_FIXING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike",
+                               "arnequals", "arnlike"})
+_ACCESS_POINT = re.compile(r"^arn:[a-z-]+:s3:[a-z0-9-]*:[0-9]{12}:accesspoint/.+$")
+# The widest aws:SourceIp set still counted as a pin: a /8 of IPv4, a /32 of IPv6.
+_NARROW = {4: 2 ** 24, 6: 2 ** 96}
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
 
 def parse(document: Any) -> dict[str, Any]:
     """A policy document as a dict, from a dict, JSON text or URL-encoded JSON."""
@@ -46,7 +85,10 @@ def parse(document: Any) -> dict[str, Any]:
     text = str(document)
     if text.lstrip().startswith("%"):
         text = unquote(text)
-    loaded = json.loads(text)
+    try:
+        loaded = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError("policy document nested too deeply") from None
     return loaded if isinstance(loaded, dict) else {}
 
 
@@ -95,9 +137,71 @@ def public_reasons(document: Any) -> list[str]:
             continue
         if "NotPrincipal" in st:
             reasons.append("policy:NotPrincipal")
-        elif "*" in _principal_values(st.get("Principal")) and not st.get("Condition"):
+        elif "*" in _principal_values(st.get("Principal")) and not _restricts(
+                st.get("Condition")):
             reasons.append("policy:Principal:*")
     return sorted(set(reasons))
+
+
+def _restricts(condition: Any) -> bool:
+    """Whether a condition pins requests to fixed values, as "not public" requires."""
+    if not isinstance(condition, Mapping):
+        return False
+    for operator, tests in condition.items():
+        op = str(operator).lower().removeprefix("foranyvalue:")
+        if not isinstance(tests, Mapping) or op.endswith("ifexists") or ":" in op:
+            continue  # ForAllValues: (true for an absent key) and unknown qualifiers
+        for key, values in tests.items():
+            if _pins(op, str(key).lower(), as_list(values)):
+                return True
+    return False
+
+
+def _pins(op: str, key: str, values: list[Any]) -> bool:
+    if not values:
+        return False
+    if key == "aws:sourceip":
+        return op == "ipaddress" and _narrow(values)
+    if op not in _FIXING_OPERATORS or not all(isinstance(v, str | int) and
+                                              not isinstance(v, bool) for v in values):
+        return False
+    texts = [str(v) for v in values]
+    if key in _FIXING_KEYS:
+        return all(_fixed(t) for t in texts)
+    if key == "aws:userid":  # a fixed id, or a role's id with any session name
+        return all(_fixed(t.removesuffix(":*")) for t in texts)
+    if key == "s3:dataaccesspointarn":
+        return all(_fixed(t) or (_ACCESS_POINT.match(t) is not None and
+                                 _fixed(t.rsplit("/", 1)[0])) for t in texts)
+    return False
+
+
+def _fixed(text: str) -> bool:
+    return bool(text) and not any(c in text for c in "*?") and "${" not in text
+
+
+def _narrow(values: list[Any]) -> bool:
+    """True when the networks are valid and together no wider than :data:`_NARROW`.
+
+    IPv6 networks that reach into the IPv4-mapped block (``::ffff:0:0/96``) count
+    those addresses as IPv4 too: ``::ffff:0.0.0.0/96`` is every IPv4 address.
+    """
+    networks: dict[int, list[Any]] = {4: [], 6: []}
+    mapped = 0
+    for value in values:
+        if not isinstance(value, str):
+            return False
+        try:
+            network = ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            return False
+        networks[network.version].append(network)
+        if isinstance(network, ipaddress.IPv6Network) and network.overlaps(_MAPPED):
+            mapped += min(network.num_addresses, _MAPPED.num_addresses)
+    sizes = {version: sum(n.num_addresses for n in ipaddress.collapse_addresses(found))
+             for version, found in networks.items() if found}
+    sizes[4] = sizes.get(4, 0) + mapped
+    return all(size <= _NARROW[version] for version, size in sizes.items())
 
 
 def _assume_statement(st: Mapping[str, Any]) -> bool:
@@ -134,18 +238,22 @@ def _is_oidc(federated: str) -> bool:
     return ":oidc-provider/" in federated or not federated.startswith("arn:")
 
 
-def _outside(st: Mapping[str, Any], own_account: str) -> list[str]:
-    """Kinds of outside trust in one statement: 'any', 'account', 'oidc'."""
+def _outside(st: Mapping[str, Any], own_account: str | None) -> list[tuple[str, str]]:
+    """Outside trust in one statement: ('any'|'account'|'maybe'|'oidc', principal)."""
     principal = st.get("Principal")
-    kinds: list[str] = []
+    kinds: list[tuple[str, str]] = []
     aws = as_list(principal.get("AWS")) if isinstance(principal, Mapping) else as_list(principal)
     for value in map(str, aws):
+        account = principal_account(value)
         if value == "*":
-            kinds.append("any")
-        elif (account := principal_account(value)) is not None and account != own_account:
-            kinds.append("account")
+            kinds.append(("any", value))
+        elif account is not None and own_account is None:
+            kinds.append(("maybe", account))  # may be the own account
+        elif account is not None and account != own_account:
+            kinds.append(("account", account))
     if isinstance(principal, Mapping):
-        kinds += ["oidc" for f in map(str, as_list(principal.get("Federated"))) if _is_oidc(f)]
+        kinds += [("oidc", f) for f in map(str, as_list(principal.get("Federated")))
+                  if _is_oidc(f)]
     return kinds
 
 
@@ -154,21 +262,61 @@ def _pinned(kind: str, keys: set[str]) -> bool:
         return bool(keys)
     if keys & _PINNING_KEYS:
         return True
-    return kind == "account" and _MFA_KEY in keys
+    return kind in ("account", "maybe") and _MFA_KEY in keys
 
 
-def trust(document: Any, own_account: str) -> tuple[list[str], bool]:
-    """(principals allowed to assume, whether an outside one is unconditioned)."""
+@overload
+def trust(document: Any, own_account: str) -> tuple[list[str], bool]: ...
+
+
+@overload
+def trust(document: Any, own_account: None) -> tuple[list[str], bool | None]: ...
+
+
+def trust(document: Any, own_account: str | None) -> tuple[list[str], bool | None]:
+    """(principals allowed to assume, whether an outside one is unconditioned).
+
+    With ``own_account`` None (not known), the second is None when only a named
+    account, which may be the own one, is trusted without a pin.
+    """
     principals: set[str] = set()
-    unconditioned = False
+    definite = False
+    maybe: set[str] = set()
     for st in statements(document):
         if not _assume_statement(st):
             continue
         principals.update(_principal_values(st.get("Principal")))
         keys = _positive_keys(st.get("Condition"))
-        if any(not _pinned(kind, keys) for kind in _outside(st, own_account)):
-            unconditioned = True
-    return sorted(principals), unconditioned
+        for kind, who in _outside(st, own_account):
+            if _pinned(kind, keys):
+                continue
+            if kind == "maybe":
+                maybe.add(who)
+            else:
+                definite = True
+    if definite or len(maybe) > 1:  # at most one of them is the own account
+        return sorted(principals), True
+    return sorted(principals), None if maybe else False
+
+
+def role_attributes(admin: bool | None, trust_document: Any,
+                    own_account: str | None) -> dict[str, Any]:
+    """A ``role``'s attributes: admin rights, who may assume it, outside trust.
+
+    Shared by the live AWS provider and the Terraform plan mapper, so a role means the same
+    from the API and from a plan. ``None`` (not known) leaves an attribute absent:
+    ``admin`` None, no trust document, or (own account unknown) a trusted account
+    that may be the own one.
+    """
+    attributes: dict[str, Any] = {}
+    if admin is not None:
+        attributes["admin"] = admin
+    if trust_document is not None:
+        principals, unconditioned = trust(trust_document, own_account)
+        attributes["trusted_principals"] = principals
+        if unconditioned is not None:
+            attributes["external_trust_unconditioned"] = unconditioned
+    return attributes
 
 
 def any_admin(documents: Iterable[Any]) -> bool:

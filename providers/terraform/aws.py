@@ -24,43 +24,63 @@ from collections.abc import Iterator
 from typing import Any
 
 from mamori.checks.model import Resource
-from mamori.providers.terraform import aws_iam, aws_s3
-from mamori.providers.terraform.common import Mapper, cidrs, make, put, tri_all, tri_any
+from mamori.checks.network import has_ports
+from mamori.providers.terraform import aws_iam, aws_iam_role, aws_s3
+from mamori.providers.terraform.common import (
+    Mapper,
+    cidrs,
+    make,
+    port_range,
+    problem,
+    protocol_of,
+    put,
+    tri_all,
+    tri_any,
+)
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource
 from mamori.providers.terraform.values import UNKNOWN, blocks, dig, known_bool, known_str
 
-_PROTOCOLS = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 ACCOUNT_TYPES = ("aws_cloudtrail", "aws_s3_account_public_access_block",
                  "aws_iam_account_password_policy")
+_ICMP = ("icmp", "icmpv6")
 
 
-def _protocol(value: Any) -> str | None:
-    if value is UNKNOWN or value is None:
+def _ports(res: TfResource, path: tuple[str | int, ...], protocol: str | None, low: Any,
+           high: Any) -> list[list[int]] | None:
+    """``ports`` of one AWS rule: checked numbers, all ports for ``-1``, none for ICMP.
+
+    For ICMP rules ``from_port``/``to_port`` hold the ICMP type and code (-1: any), not
+    ports; other protocols without ports (ESP, GRE…) open no TCP/UDP port.
+    """
+    if protocol is None:
         return None
-    text = str(value).lower()
-    return _PROTOCOLS.get(text, text)
-
-
-def _ports(protocol: str | None, low: Any, high: Any) -> list[list[int]] | None:
     if protocol == "all":
-        return [[0, 65535]]
-    if protocol in ("icmp", "icmpv6"):
+        return [[0, 65535]]  # AWS ignores the port numbers of an all-protocols rule
+    if protocol in _ICMP:
+        for attr, value in (("from_port", low), ("to_port", high)):
+            if value is not None and value is not UNKNOWN and value != -1:
+                port_range(res, value, value, *path, attr, limit=255, what="ICMP type/code")
         return []
-    if low is UNKNOWN or high is UNKNOWN or protocol is None:
+    if not has_ports(protocol):
+        return []
+    if low is UNKNOWN or high is UNKNOWN:
         return None
     if low is None and high is None:
         return [[0, 65535]]
-    lo, hi = int(low if low is not None else high), int(high if high is not None else low)
-    return [[0, 65535]] if (lo, hi) == (-1, -1) else [[lo, hi]]
+    first = low if low is not None else high
+    last = high if high is not None else low
+    return [port_range(res, first, last, *path, "from_port")]
 
 
 def _rule(res: TfResource, index: Index, suffix: str, direction: str, entry: Any,
-          protocol_key: str, sources: list[str] | None, other: dict[str, Any]) -> Resource:
+          path: tuple[str | int, ...], protocol_key: str, sources: list[str] | None,
+          other: dict[str, Any]) -> Resource:
     attributes: dict[str, Any] = {"direction": direction, "action": "allow"}
-    protocol = _protocol(dig(entry, protocol_key))
+    protocol = protocol_of(res, dig(entry, protocol_key), *path, protocol_key)
     put(attributes, "protocol", protocol)
-    put(attributes, "ports", _ports(protocol, dig(entry, "from_port"), dig(entry, "to_port")))
+    put(attributes, "ports", _ports(res, path, protocol, dig(entry, "from_port"),
+                                    dig(entry, "to_port")))
     put(attributes, "sources", sources)
     return make(res, "firewall_rule", attributes, index, suffix=suffix,
                 name=(known_str(res.get("name")) or res.address) + suffix, raw=other)
@@ -72,39 +92,42 @@ def security_group(res: TfResource, index: Index) -> Iterator[Resource]:
     for direction in ("ingress", "egress"):
         entries = res.get(direction)
         if entries is UNKNOWN and res.set_in_config(direction):
-            yield _rule(res, index, f"#{direction}/unknown", direction, {}, "protocol",
-                        None, {})
+            yield _rule(res, index, f"#{direction}/unknown", direction, {}, (direction,),
+                        "protocol", None, {})
             continue
-        for entry in entries if isinstance(entries, list) else []:
-            protocol = _protocol(dig(entry, "protocol")) or "unknown"
-            suffix = f"#{direction}/{protocol}/{dig(entry, 'from_port')}-{dig(entry, 'to_port')}"
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            protocol = protocol_of(res, dig(entry, "protocol"), direction, i, "protocol")
+            suffix = f"#{direction}/{protocol or 'unknown'}/{dig(entry, 'from_port')}-" \
+                     f"{dig(entry, 'to_port')}"
             seen[suffix] = seen.get(suffix, 0) + 1
             if seen[suffix] > 1:
                 suffix += f"~{seen[suffix]}"
-            sources = cidrs(dig(entry, "cidr_blocks"), dig(entry, "ipv6_cidr_blocks"))
+            sources = cidrs(res, (direction, i), dig(entry, "cidr_blocks"),
+                            dig(entry, "ipv6_cidr_blocks"))
             other = {"security_groups": dig(entry, "security_groups"),
                      "prefix_list_ids": dig(entry, "prefix_list_ids")}
-            yield _rule(res, index, suffix, direction, entry, "protocol", sources,
-                        {k: v for k, v in other.items() if isinstance(v, list)})
+            yield _rule(res, index, suffix, direction, entry, (direction, i), "protocol",
+                        sources, {k: v for k, v in other.items() if isinstance(v, list)})
 
 
 def security_group_rule(res: TfResource, index: Index) -> Iterator[Resource]:
     """An ``aws_security_group_rule`` as one ``firewall_rule``."""
     direction = res.get("type")
-    sources = cidrs(res.get("cidr_blocks"), res.get("ipv6_cidr_blocks"))
+    sources = cidrs(res, ("cidr_blocks",), res.get("cidr_blocks"), res.get("ipv6_cidr_blocks"))
     other = {"security_group_id": known_str(res.get("security_group_id")),
              "source_security_group_id": known_str(res.get("source_security_group_id"))}
-    yield _rule(res, index, "", direction if direction in ("ingress", "egress") else "ingress",
-                res.values, "protocol", sources, other)
+    if direction not in ("ingress", "egress"):
+        raise problem(res, f"expected ingress or egress, found {direction!r}", "type")
+    yield _rule(res, index, "", direction, res.values, (), "protocol", sources, other)
 
 
 def vpc_rule(direction: str) -> Mapper:
     """A mapper for ``aws_vpc_security_group_{ingress,egress}_rule``."""
     def mapper(res: TfResource, index: Index) -> Iterator[Resource]:
-        sources = cidrs(res.get("cidr_ipv4"), res.get("cidr_ipv6"))
+        sources = cidrs(res, ("cidr_ipv4",), res.get("cidr_ipv4"), res.get("cidr_ipv6"))
         other = {"referenced_security_group_id": known_str(res.get("referenced_security_group_id")),
                  "prefix_list_id": known_str(res.get("prefix_list_id"))}
-        yield _rule(res, index, "", direction, res.values, "ip_protocol", sources, other)
+        yield _rule(res, index, "", direction, res.values, (), "ip_protocol", sources, other)
     return mapper
 
 
@@ -198,6 +221,7 @@ def account(index: Index) -> dict[str, Any]:
 MAPPERS: dict[str, Mapper] = {
     "aws_s3_bucket": aws_s3.bucket,
     "aws_iam_user": aws_iam.user,
+    "aws_iam_role": aws_iam_role.role,
     "aws_security_group": security_group,
     "aws_security_group_rule": security_group_rule,
     "aws_vpc_security_group_ingress_rule": vpc_rule("ingress"),

@@ -57,19 +57,33 @@ def user(res: TfResource, index: Index) -> Iterator[Resource]:
     yield make(res, "user", attributes, index)
 
 
-def _policy_arn_admin(att: TfResource, index: Index) -> bool | None:
-    arn = att.get("policy_arn")
-    if isinstance(arn, str) and is_admin_policy_arn(arn):
+def arns_admin(holder: TfResource, attr: str, index: Index) -> bool | None:
+    """Whether the policy ARNs in ``holder``'s ``attr`` (one or a list) grant admin.
+
+    ``AdministratorAccess`` does; a policy of the plan (by reference or ARN) as its
+    document says; another AWS-managed policy does not; a customer policy from outside
+    the plan, or an ARN unknown until apply that no reference explains, cannot be told.
+    """
+    value = holder.get(attr)
+    arns = value if isinstance(value, list) else [value] if value is not None else []
+    if any(isinstance(a, str) and is_admin_policy_arn(a) for a in arns):
         return True
-    policies = index.parents(att, "policy_arn", "aws_iam_policy", ("arn", "id"))
-    if policies:
-        return tri_any(_document_admin(p.get("policy")) for p in policies)
-    if isinstance(arn, str) and ":iam::aws:policy/" in arn:
-        return False  # another AWS-managed policy: only AdministratorAccess counts
-    return None
+    referenced = index.referenced(holder, attr, "aws_iam_policy")
+    paths = [document_admin(p.get("policy")) for p in referenced]
+    for arn in arns:
+        by_value = index.parents_by_value(arn, "aws_iam_policy", ("arn", "id"), holder.module) \
+            if isinstance(arn, str) else []
+        if by_value:
+            paths += [document_admin(p.get("policy")) for p in by_value]
+        elif isinstance(arn, str) and ":iam::aws:policy/" in arn:
+            paths.append(False)  # another AWS-managed policy: only AdministratorAccess counts
+        elif not referenced:
+            paths.append(None)
+    return tri_any(paths)
 
 
-def _document_admin(document: Any) -> bool | None:
+def document_admin(document: Any) -> bool | None:
+    """Whether a policy document grants admin; None when unknown or unreadable."""
     if document is UNKNOWN:
         return None
     if not isinstance(document, str) or not document.strip():
@@ -80,14 +94,20 @@ def _document_admin(document: Any) -> bool | None:
         return None
 
 
+def attached_admin(kind: str, owner: TfResource, index: Index) -> list[bool | None]:
+    """Whether each policy attached to an IAM ``kind`` (user, group, role) grants admin:
+    managed attachments (``aws_iam_<kind>_policy_attachment``, the shared
+    ``aws_iam_policy_attachment``) and inline ``aws_iam_<kind>_policy`` resources."""
+    return ([arns_admin(a, "policy_arn", index)
+             for a in index.children(f"aws_iam_{kind}_policy_attachment", kind, owner, NAME)]
+            + [arns_admin(a, "policy_arn", index)
+               for a in index.children("aws_iam_policy_attachment", f"{kind}s", owner, NAME)]
+            + [document_admin(p.get("policy"))
+               for p in index.children(f"aws_iam_{kind}_policy", kind, owner, NAME)])
+
+
 def _direct_admin(res: TfResource, index: Index) -> bool | None:
-    paths = [_policy_arn_admin(a, index)
-             for a in index.children("aws_iam_user_policy_attachment", "user", res, NAME)]
-    paths += [_policy_arn_admin(a, index)
-              for a in index.children("aws_iam_policy_attachment", "users", res, NAME)]
-    paths += [_document_admin(p.get("policy"))
-              for p in index.children("aws_iam_user_policy", "user", res, NAME)]
-    return tri_any(paths)
+    return tri_any(attached_admin("user", res, index))
 
 
 def _group_admin(res: TfResource, index: Index) -> bool | None:
@@ -107,15 +127,7 @@ def _group_name_admin(name: Any, index: Index) -> bool | None:
     found = [g for g in index.of_type("aws_iam_group") if g.get("name") == group]
     if not found:
         return None
-    paths: list[bool | None] = []
-    for g in found:
-        paths += [_policy_arn_admin(a, index) for a in
-                  index.children("aws_iam_group_policy_attachment", "group", g, NAME)]
-        paths += [_policy_arn_admin(a, index) for a in
-                  index.children("aws_iam_policy_attachment", "groups", g, NAME)]
-        paths += [_document_admin(p.get("policy")) for p in
-                  index.children("aws_iam_group_policy", "group", g, NAME)]
-    return tri_any(paths)
+    return tri_any([path for g in found for path in attached_admin("group", g, index)])
 
 
 def _access_keys(res: TfResource, index: Index) -> list[dict[str, Any]] | None:

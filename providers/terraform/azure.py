@@ -20,18 +20,31 @@
   path and produce nothing.
 - ``azurerm_managed_disk``: ``volume``, always encrypted at rest (platform SSE).
 - ``azurerm_mssql_server``: ``database`` (engine ``sqlserver``); public when public network
-  access is on and a ``azurerm_mssql_firewall_rule`` admits the whole internet
-  (0.0.0.0–255.255.255.255); TDE is on by default, so ``encrypted`` is true;
-  ``default_credentials`` false with Entra-only authentication, else absent.
+  access is on and its ``azurerm_mssql_firewall_rule`` ranges together admit the whole
+  internet (0.0.0.0–255.255.255.255, in one rule or several); TDE is on by default, so
+  ``encrypted`` is true; ``default_credentials`` false with Entra-only authentication,
+  else absent.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from typing import Any
 
 from mamori.checks.model import Resource
-from mamori.providers.terraform.common import INTERNET, Mapper, make, put, tri_any
+from mamori.checks.network import has_ports
+from mamori.providers.terraform.common import (
+    INTERNET,
+    Mapper,
+    cidrs,
+    covers_range,
+    make,
+    port_text,
+    problem,
+    protocol_of,
+    put,
+)
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource
 from mamori.providers.terraform.values import (
@@ -49,6 +62,7 @@ _ADMIN_ROLES = {"owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
                 "role based access control administrator":
                     "f58310d9-a9f6-439a-9e8d-f62e7b41a168"}
 _INTERNET_TAGS = {"*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0"}
+_DIRECTIONS = {"inbound": "ingress", "outbound": "egress"}
 
 
 def _containers(res: TfResource, index: Index) -> list[TfResource]:
@@ -97,28 +111,27 @@ def storage_account(res: TfResource, index: Index) -> Iterator[Resource]:
     yield make(res, "bucket", attributes, index, raw=raw)
 
 
-def _port_ranges(single: Any, many: Any) -> list[list[int]] | None:
+def _listed(single: Any, many: Any) -> list[Any] | None:
+    """The values of a ``…_range``/``…_ranges`` pair; None when any is unknown."""
     values = ([single] if single not in (None, "") else []) + (many if isinstance(many, list)
                                                                  else [])
-    if single is UNKNOWN or many is UNKNOWN or UNKNOWN in values:
+    if single is UNKNOWN or many is UNKNOWN or any(v is UNKNOWN for v in values):
         return None
-    ranges: list[list[int]] = []
-    for value in values:
-        text = str(value).strip()
-        if text == "*":
-            ranges.append([0, 65535])
-        elif "-" in text:
-            low, high = text.split("-", 1)
-            ranges.append([int(low), int(high)])
-        elif text.isdigit():
-            ranges.append([int(text), int(text)])
-    return ranges
+    return values
 
 
-def _sources(single: Any, many: Any) -> tuple[list[str] | None, list[str]]:
-    values = ([single] if single not in (None, "") else []) + (many if isinstance(many, list)
-                                                                 else [])
-    if single is UNKNOWN or many is UNKNOWN or UNKNOWN in values:
+def _port_ranges(res: TfResource, path: tuple[str | int, ...], single: Any,
+                 many: Any) -> list[list[int]] | None:
+    values = _listed(single, many)
+    if values is None:
+        return None
+    return [port_text(res, str(value), *path, "destination_port_range") for value in values]
+
+
+def _sources(res: TfResource, path: tuple[str | int, ...], single: Any,
+             many: Any) -> tuple[list[str] | None, list[str]]:
+    values = _listed(single, many)
+    if values is None:
         return None, []
     found: list[str] = []
     tags: list[str] = []
@@ -126,29 +139,34 @@ def _sources(single: Any, many: Any) -> tuple[list[str] | None, list[str]]:
         if value.lower() in _INTERNET_TAGS:
             found += list(INTERNET)
         elif value[:1].isdigit() or ":" in value:
-            found.append(value)
+            found += cidrs(res, (*path, "source_address_prefix"), value) or []
         else:
             tags.append(value)
     return sorted(set(found)), tags
 
 
-def _nsg_rule(res: TfResource, index: Index, entry: Any, suffix: str) -> Resource:
+def _nsg_rule(res: TfResource, index: Index, entry: Any, suffix: str,
+              path: tuple[str | int, ...] = ()) -> Resource:
     attributes: dict[str, Any] = {}
     direction = dig(entry, "direction")
     if isinstance(direction, str):
-        attributes["direction"] = "ingress" if direction.lower() == "inbound" else "egress"
+        if direction.lower() not in _DIRECTIONS:
+            raise problem(res, f"expected Inbound or Outbound, found {direction!r}",
+                          *path, "direction")
+        attributes["direction"] = _DIRECTIONS[direction.lower()]
     access = dig(entry, "access")
     if isinstance(access, str):
+        if access.lower() not in ("allow", "deny"):
+            raise problem(res, f"expected Allow or Deny, found {access!r}", *path, "access")
         attributes["action"] = access.lower()
-    protocol = dig(entry, "protocol")
-    if isinstance(protocol, str):
-        attributes["protocol"] = "all" if protocol in ("*", "Asterisk") else protocol.lower()
-    ports = _port_ranges(dig(entry, "destination_port_range"),
+    protocol = protocol_of(res, dig(entry, "protocol"), *path, "protocol")
+    put(attributes, "protocol", protocol)
+    ports = _port_ranges(res, path, dig(entry, "destination_port_range"),
                          dig(entry, "destination_port_ranges"))
-    if attributes.get("protocol") in ("icmp",):
-        ports = []
+    if protocol is not None and not has_ports(protocol):
+        ports = []  # ICMP, ESP, AH: the port ranges do not apply
     put(attributes, "ports", ports)
-    sources, tags = _sources(dig(entry, "source_address_prefix"),
+    sources, tags = _sources(res, path, dig(entry, "source_address_prefix"),
                              dig(entry, "source_address_prefixes"))
     put(attributes, "sources", sources)
     name = known_str(dig(entry, "name")) or res.address
@@ -166,9 +184,14 @@ def security_group(res: TfResource, index: Index) -> Iterator[Resource]:
     entries = blocks(res.values, "security_rule")
     if entries is None and res.set_in_config("security_rule"):
         yield _nsg_rule(res, index, {}, "#security_rule/unknown")
+    seen: set[str] = set()
     for i, entry in enumerate(entries or []):
         name = known_str(dig(entry, "name")) or str(i)
-        yield _nsg_rule(res, index, entry, f"#security_rule/{name}")
+        suffix = f"#security_rule/{name}"
+        if suffix in seen:
+            suffix += f"~{i}"  # a repeated name must not merge two rules into one id
+        seen.add(suffix)
+        yield _nsg_rule(res, index, entry, suffix, ("security_rule", i))
 
 
 def _is_admin_role(res: TfResource) -> bool:
@@ -211,11 +234,24 @@ def managed_disk(res: TfResource, index: Index) -> Iterator[Resource]:
                raw={"disk_encryption_set_id": known_str(res.get("disk_encryption_set_id"))})
 
 
-def _open_rule(rule: TfResource) -> bool | None:
-    start, end = rule.get("start_ip_address"), rule.get("end_ip_address")
-    if start is UNKNOWN or end is UNKNOWN:
-        return None
-    return bool(start == "0.0.0.0" and end == "255.255.255.255")
+def _admitted(rules: list[TfResource]) -> bool | None:
+    """Whether the firewall rules together admit every IPv4 address (None: unknown)."""
+    ranges: list[tuple[int, int]] = []
+    unknown = False
+    for rule in rules:
+        start, end = rule.get("start_ip_address"), rule.get("end_ip_address")
+        if start is UNKNOWN or end is UNKNOWN:
+            unknown = True
+            continue
+        try:
+            ranges.append((int(ipaddress.IPv4Address(str(start))),
+                           int(ipaddress.IPv4Address(str(end)))))
+        except ValueError:
+            raise problem(rule, f"expected IPv4 addresses, found {start!r}-{end!r}",
+                          "start_ip_address") from None
+    if covers_range(ranges, 0, 2 ** 32 - 1):
+        return True  # the whole internet, in one rule or several
+    return None if unknown else False
 
 
 def mssql_server(res: TfResource, index: Index) -> Iterator[Resource]:
@@ -224,7 +260,7 @@ def mssql_server(res: TfResource, index: Index) -> Iterator[Resource]:
     put(attributes, "admin_username", known_str(res.get("administrator_login")))
     network = known_bool(res.get("public_network_access_enabled"), True)
     rules = index.children("azurerm_mssql_firewall_rule", "server_id", res, ("id",))
-    open_ = tri_any(_open_rule(r) for r in rules)
+    open_ = _admitted(rules)
     put(attributes, "public", False if network is False else
         (None if network is None and open_ is not False else open_))
     ad_only = known_bool(dig(first_block(res.values, "azuread_administrator"),

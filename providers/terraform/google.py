@@ -25,7 +25,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from mamori.checks.model import Resource
-from mamori.providers.terraform.common import INTERNET, Mapper, cidrs, make, put, tri_any
+from mamori.checks.network import has_ports
+from mamori.providers.terraform.common import (
+    Mapper,
+    cidrs,
+    covers_internet,
+    make,
+    port_text,
+    problem,
+    protocol_of,
+    put,
+    tri_any,
+)
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource
 from mamori.providers.terraform.values import (
@@ -51,13 +62,29 @@ def _member_reasons(members: Any) -> list[str] | None:
 
 
 def _policy_reasons(document: Any) -> list[str] | None:
+    """Public members of an IAM policy document; None when it cannot be read."""
     if document is UNKNOWN:
         return None
+    if not document:
+        return []
     try:
-        bindings = json.loads(document).get("bindings", []) if document else []
-    except (ValueError, AttributeError):
+        parsed = json.loads(document, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
         return None
-    return [r for b in bindings for r in _member_reasons(b.get("members", [])) or []]
+    bindings = parsed.get("bindings", []) if isinstance(parsed, dict) else None
+    if not isinstance(bindings, list):
+        return None
+    reasons: list[str] = []
+    for binding in bindings:
+        members = binding.get("members", []) if isinstance(binding, dict) else None
+        if not isinstance(members, list):
+            return None
+        reasons += _member_reasons([str(m) for m in members]) or []
+    return reasons
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _bucket_reasons(res: TfResource, index: Index) -> tuple[list[str], bool]:
@@ -110,27 +137,28 @@ def storage_bucket(res: TfResource, index: Index) -> Iterator[Resource]:
     yield make(res, "bucket", attributes, index, raw=raw)
 
 
-def _gcp_ports(protocol: str | None, ports: Any) -> list[list[int]] | None:
+def _gcp_ports(res: TfResource, path: tuple[str | int, ...], protocol: str | None,
+               ports: Any) -> list[list[int]] | None:
+    if protocol is None:
+        return None
     if protocol == "all":
         return [[0, 65535]]
-    if ports is UNKNOWN or (isinstance(ports, list) and UNKNOWN in ports):
+    if not has_ports(protocol):
+        return []  # icmp, esp, ah: no ports
+    if ports is UNKNOWN or (isinstance(ports, list) and any(p is UNKNOWN for p in ports)):
         return None
     if not ports:
-        return [] if protocol in ("icmp", "esp", "ah", "ipip", "sctp") else [[0, 65535]]
-    ranges: list[list[int]] = []
-    for text in map(str, ports):
-        low, _, high = text.partition("-")
-        ranges.append([int(low), int(high or low)])
-    return ranges
+        return [[0, 65535]]  # tcp/udp/sctp without ports: every port
+    return [port_text(res, text, *path, "ports", i) for i, text in enumerate(map(str, ports))]
 
 
 def _firewall_sources(res: TfResource, direction: str) -> list[str] | None:
     if direction == "egress":
-        return cidrs(res.get("destination_ranges"))
+        return cidrs(res, ("destination_ranges",), res.get("destination_ranges"))
     ranges = res.get("source_ranges")
     if ranges is UNKNOWN and not res.set_in_config("source_ranges"):
         ranges = None
-    found = cidrs(ranges)
+    found = cidrs(res, ("source_ranges",), ranges)
     if found == [] and not res.get("source_tags") and not res.get("source_service_accounts"):
         return ["0.0.0.0/0"]  # GCP's default source for an ingress rule
     return found
@@ -140,21 +168,27 @@ def firewall(res: TfResource, index: Index) -> Iterator[Resource]:
     """One ``firewall_rule`` per allow/deny block of a ``google_compute_firewall``."""
     if known_bool(res.get("disabled"), False) is True:
         return
-    direction = "egress" if str(res.get("direction") or "INGRESS").upper() == "EGRESS" \
+    written = res.get("direction")
+    if isinstance(written, str) and written.upper() not in ("INGRESS", "EGRESS"):
+        raise problem(res, f"expected INGRESS or EGRESS, found {written!r}", "direction")
+    direction = "egress" if isinstance(written, str) and written.upper() == "EGRESS" \
         else "ingress"
     sources = _firewall_sources(res, direction)
+    seen: set[str] = set()
     for action in ("allow", "deny"):
-        for entry in blocks(res.values, action) or []:
-            protocol = dig(entry, "protocol")
-            proto = str(protocol).lower() if isinstance(protocol, str) else None
+        for i, entry in enumerate(blocks(res.values, action) or []):
+            proto = protocol_of(res, dig(entry, "protocol"), action, i, "protocol")
             attributes: dict[str, Any] = {"direction": direction, "action": action}
             put(attributes, "protocol", proto)
-            put(attributes, "ports", _gcp_ports(proto, dig(entry, "ports")))
+            put(attributes, "ports", _gcp_ports(res, (action, i), proto, dig(entry, "ports")))
             put(attributes, "sources", sources)
             ports = dig(entry, "ports")
             label = ",".join(map(str, ports)) if isinstance(ports, list) else "?"
-            yield make(res, "firewall_rule", attributes, index,
-                       suffix=f"#{action}/{proto}/{label}")
+            suffix = f"#{action}/{proto}/{label}"
+            if suffix in seen:
+                suffix += f"~{i}"
+            seen.add(suffix)
+            yield make(res, "firewall_rule", attributes, index, suffix=suffix)
 
 
 def project_iam(res: TfResource, index: Index) -> Iterator[Resource]:
@@ -184,8 +218,10 @@ def sql_instance(res: TfResource, index: Index) -> Iterator[Resource]:
     ip = first_block(first_block(res.values, "settings"), "ip_configuration")
     ipv4 = known_bool(dig(ip, "ipv4_enabled"), True) if ip is not UNKNOWN else None
     networks = blocks(ip, "authorized_networks") if isinstance(ip, dict) else []
-    values = None if networks is None else cidrs([dig(n, "value") for n in networks])
-    internet = None if values is None else any(v in INTERNET for v in values)
+    values = None if networks is None else cidrs(
+        res, ("settings", 0, "ip_configuration", 0, "authorized_networks"),
+        [dig(n, "value") for n in networks])
+    internet = None if values is None else covers_internet(values)
     put(attributes, "public", False if ipv4 is False else tri_any([internet]) and ipv4)
     if known_str(res.get("root_password")):
         attributes["default_credentials"] = False

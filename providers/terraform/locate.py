@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mamori.checks.errors import display_path
+from mamori.checks.errors import InventoryError, display_path
+from mamori.checks.inputs import read_input
 from mamori.providers.terraform.modules import config_path
 
 _BLOCK = re.compile(r'^\s*resource\s+"([^"]+)"\s+"([^"]+)"')
@@ -62,7 +63,8 @@ class SourceLocator:
             found: dict[tuple[str, str], tuple[str, int]] = {}
             for tf in sorted(folder.glob("*.tf")):
                 shown = display_path(tf).replace("\\", "/")
-                text = tf.read_text(encoding="utf-8", errors="replace")
+                # A regular file only: a FIFO or device among the sources is exit 2.
+                text = read_input(tf, InventoryError).decode("utf-8", errors="replace")
                 for number, line in enumerate(text.splitlines(), start=1):
                     match = _BLOCK.match(line)
                     if match:
@@ -73,10 +75,12 @@ class SourceLocator:
 
 def _installed_modules(root: Path) -> dict[str, str]:
     manifest = root / ".terraform" / "modules" / "modules.json"
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    if not manifest.exists():
         return {}
+    try:
+        data = json.loads(read_input(manifest, InventoryError).decode("utf-8"))
+    except (ValueError, RecursionError):
+        return {}  # a damaged manifest only costs the module locations
     modules = data.get("Modules", []) if isinstance(data, dict) else []
     return {str(m.get("Key")): str(m.get("Dir")) for m in modules
             if isinstance(m, dict) and m.get("Key") and m.get("Dir")}

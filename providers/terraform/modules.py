@@ -21,6 +21,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mamori.providers.terraform.attributes import check_attributes
+from mamori.providers.terraform.references import References
+from mamori.providers.terraform.shape import Path, PlanProblem
 from mamori.providers.terraform.values import dig, merge_unknown
 
 # An instance key in an address: [0] or ["key"] (a quoted key may contain brackets).
@@ -54,6 +57,8 @@ class TfResource:
     provider_name: str = ""
     #: Top-level arguments the configuration sets; None when the plan has no configuration.
     configured: frozenset[str] | None = None
+    #: where the values are in the plan document (``resource_changes[3].change.after``).
+    origin: Path = ()
 
     @property
     def created(self) -> bool:
@@ -126,15 +131,15 @@ def _config_modules(module: Any, path: str) -> Iterator[tuple[str, Mapping[str, 
             yield from _config_modules(call.get("module"), child)
 
 
-def _state_resources(module: Any) -> Iterator[Mapping[str, Any]]:
+def _state_resources(module: Any, path: Path = ()) -> Iterator[tuple[Path, Mapping[str, Any]]]:
     """Resources of a ``planned_values``/``prior_state`` module tree, depth first."""
     if not isinstance(module, Mapping):
         return
-    for res in module.get("resources") or []:
+    for i, res in enumerate(module.get("resources") or []):
         if isinstance(res, Mapping) and res.get("mode", "managed") == "managed":
-            yield res
-    for child in module.get("child_modules") or []:
-        yield from _state_resources(child)
+            yield (*path, "resources", i), res
+    for i, child in enumerate(module.get("child_modules") or []):
+        yield from _state_resources(child, (*path, "child_modules", i))
 
 
 def _module_of(address: str, rtype: str) -> str:
@@ -144,20 +149,25 @@ def _module_of(address: str, rtype: str) -> str:
 
 
 class PlanWalker:
-    """Builds the resource instances of each side from one parsed plan."""
+    """Builds the resource instances of each side from one parsed plan.
+
+    Attribute values are checked against :mod:`attributes` as instances are built, so
+    a value of the wrong kind is a PlanProblem naming its place, never a mapper's guess.
+    """
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         self.config = configuration_index(document)
+        self.references = References(document)
         changes = document.get("resource_changes") or []
-        self.changes = [c for c in changes if isinstance(c, Mapping)
+        self.changes = [(i, c) for i, c in enumerate(changes) if isinstance(c, Mapping)
                         and c.get("mode", "managed") == "managed" and not c.get("deposed")]
 
     def types(self) -> set[str]:
         """Every managed resource type on either side."""
-        found = {str(rc.get("type")) for rc in self.changes}
+        found = {str(rc.get("type")) for _, rc in self.changes}
         root = dig(self.document, "prior_state", "values", "root_module")
-        return found | {str(r.get("type")) for r in _state_resources(root)}
+        return found | {str(r.get("type")) for _, r in _state_resources(root)}
 
     def side(self, side: str) -> list[TfResource]:
         """The instances of ``side`` ("after" or "before"), in plan order."""
@@ -167,7 +177,7 @@ class PlanWalker:
         """Instances that exist once the plan is applied, unknowns marked."""
         found: list[TfResource] = []
         seen: set[str] = set()
-        for rc in self.changes:
+        for i, rc in self.changes:
             change = rc.get("change") or {}
             actions = tuple(change.get("actions") or ())
             seen.add(str(rc.get("address")))
@@ -175,28 +185,48 @@ class PlanWalker:
             after = change.get("after")
             if after is None or actions in (("delete",), ("forget",)):
                 continue
-            values = merge_unknown(after, change.get("after_unknown"))
-            found.append(self._make(rc, values, actions))
+            path: Path = ("resource_changes", i, "change")
+            check_attributes(str(rc.get("type")), after, (*path, "after"), str(rc.get("address")))
+            try:
+                values = merge_unknown(after, change.get("after_unknown"),
+                                       (*path, "after_unknown"))
+            except PlanProblem as problem:
+                problem.address, problem.origin = str(rc.get("address")), len(path)
+                raise
+            found.append(self._make(rc, values, actions, (*path, "after")))
         root = dig(self.document, "planned_values", "root_module")
-        found += [self._make(res, res.get("values") or {}, ())
-                  for res in _state_resources(root) if str(res.get("address")) not in seen]
+        found += [self._state(res, path) for path, res in
+                  _state_resources(root, ("planned_values", "root_module"))
+                  if str(res.get("address")) not in seen]
         return found
 
     def before(self) -> list[TfResource]:
         """Instances that exist now, under the address they will have after the plan."""
         found: list[TfResource] = []
         seen: set[str] = set()
-        for rc in self.changes:
+        for i, rc in self.changes:
             change = rc.get("change") or {}
             seen.update({str(rc.get("address")), str(rc.get("previous_address", ""))})
             if change.get("before") is not None:
-                found.append(self._make(rc, change["before"], tuple(change.get("actions") or ())))
+                path: Path = ("resource_changes", i, "change", "before")
+                check_attributes(str(rc.get("type")), change["before"], path,
+                                 str(rc.get("address")))
+                found.append(self._make(rc, change["before"],
+                                        tuple(change.get("actions") or ()), path))
         root = dig(self.document, "prior_state", "values", "root_module")
-        found += [self._make(res, res.get("values") or {}, ())
-                  for res in _state_resources(root) if str(res.get("address")) not in seen]
+        found += [self._state(res, path) for path, res in
+                  _state_resources(root, ("prior_state", "values", "root_module"))
+                  if str(res.get("address")) not in seen]
         return found
 
-    def _make(self, item: Mapping[str, Any], values: Any, actions: tuple[str, ...]) -> TfResource:
+    def _state(self, res: Mapping[str, Any], path: Path) -> TfResource:
+        values = res.get("values") or {}
+        check_attributes(str(res.get("type")), values, (*path, "values"),
+                         str(res.get("address")))
+        return self._make(res, values, (), (*path, "values"))
+
+    def _make(self, item: Mapping[str, Any], values: Any, actions: tuple[str, ...],
+              origin: Path) -> TfResource:
         address = str(item.get("address", ""))
         rtype = str(item.get("type", ""))
         name = str(item.get("name", ""))
@@ -208,4 +238,4 @@ class PlanWalker:
             refs=config.refs if config else {},
             provider_key=config.provider_key if config else "", actions=actions,
             provider_name=str(item.get("provider_name", "")),
-            configured=config.keys if config else None)
+            configured=config.keys if config else None, origin=origin)

@@ -19,11 +19,13 @@ from mamori.checks.errors import UsageError, display_path
 from mamori.checks.model import Resource
 from mamori.providers.interface import Collected, Provider
 from mamori.providers.terraform import aws, azure, google
+from mamori.providers.terraform.aws_iam_role import own_account
 from mamori.providers.terraform.common import PROVIDER, Mapper
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.locate import SourceLocator
 from mamori.providers.terraform.modules import PlanWalker, module_sources
-from mamori.providers.terraform.plan import read_plan
+from mamori.providers.terraform.plan import located, read_plan_text
+from mamori.providers.terraform.shape import PlanProblem
 from mamori.providers.terraform.values import dig
 
 SIDES = ("after", "before")
@@ -36,12 +38,17 @@ class LoadedPlan:
 
     def __init__(self, path: Path, document: Mapping[str, Any] | None = None) -> None:
         self.path = path
-        self.document = document if document is not None else read_plan(path)
+        #: the decoded file, kept to name the line of a problem found while mapping.
+        self.text: str | None = None
+        if document is None:
+            document, self.text = read_plan_text(path)
+        self.document = document
         self.walker = PlanWalker(self.document)
         self.timestamp = self.document.get("timestamp") if isinstance(
             self.document.get("timestamp"), str) else None
         self.provider_regions = _provider_regions(self.document)
         self.has_account = bool(self.walker.types() & set(aws.ACCOUNT_TYPES))
+        self.account = own_account(self.document)
 
 
 class TerraformPlanProvider(Provider):
@@ -66,13 +73,25 @@ class TerraformPlanProvider(Provider):
         return self._plan
 
     def collect(self) -> Iterator[Collected]:
-        """Yield the mapped resources of this side, in plan order."""
+        """Yield the mapped resources of this side, in plan order.
+
+        A value the mappers cannot take (a port of 70000, a protocol outside the
+        vocabulary, an attribute of the wrong kind) is an InventoryError naming the
+        file, line and resource address: exit 2, never a guess and never a traceback.
+        """
         plan = self.plan
+        try:
+            yield from self._collect(plan)
+        except PlanProblem as problem:
+            raise located(problem, display_path(self.path), plan.text) from None
+
+    def _collect(self, plan: LoadedPlan) -> Iterator[Collected]:
         instances = plan.walker.side(self.side)
         locator = SourceLocator(self.tf_root, module_sources(plan.document),
                                 display_path(self.path).replace("\\", "/"))
         index = Index(instances, plan.provider_regions, plan.timestamp,
-                      lambda r: locator.locate(r.module, r.type, r.name))
+                      lambda r: locator.locate(r.module, r.type, r.name),
+                      plan.walker.references, plan.account)
         for instance in instances:
             mapper = MAPPERS.get(instance.type)
             if mapper is not None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from mamori.providers.terraform.shape import Path, PlanProblem, kind_of
+
 
 class _Unknown:
     """The type of :data:`UNKNOWN`: a value Terraform will know only after apply."""
@@ -34,21 +36,36 @@ class _Unknown:
 UNKNOWN: Final = _Unknown()
 
 
-def merge_unknown(value: Any, unknown: Any) -> Any:
-    """``value`` with every leaf that ``unknown`` marks ``true`` replaced by UNKNOWN."""
+def merge_unknown(value: Any, unknown: Any, path: Path = ()) -> Any:
+    """``value`` with every leaf that ``unknown`` marks ``true`` replaced by UNKNOWN.
+
+    ``unknown`` is Terraform's ``after_unknown``: ``true``/``false`` leaves in objects and
+    lists shaped like ``value``. Anything else (text, numbers, an object mark over a
+    list) is a corrupted plan: PlanProblem at ``path``, never a value taken as known.
+    """
     if unknown is True:
         return UNKNOWN
-    if isinstance(unknown, dict) and unknown:
+    if unknown is None or unknown is False:
+        return value
+    if isinstance(unknown, dict):
+        if not unknown:
+            return value
+        if value is not None and not isinstance(value, dict):
+            raise PlanProblem(f"marks an object where the value is {kind_of(value)}", path)
         merged = dict(value) if isinstance(value, dict) else {}
         for key, mark in unknown.items():
-            merged[key] = merge_unknown(merged.get(key), mark)
+            merged[key] = merge_unknown(merged.get(key), mark, (*path, key))
         return merged
-    if isinstance(unknown, list) and unknown:
+    if isinstance(unknown, list):
+        if not unknown:
+            return value
+        if value is not None and not isinstance(value, list):
+            raise PlanProblem(f"marks a list where the value is {kind_of(value)}", path)
         items = list(value) if isinstance(value, list) else []
         items += [None] * (len(unknown) - len(items))
-        return [merge_unknown(item, unknown[i]) if i < len(unknown) else item
+        return [merge_unknown(item, unknown[i], (*path, i)) if i < len(unknown) else item
                 for i, item in enumerate(items)]
-    return value
+    raise PlanProblem(f"expected true/false marks, found {kind_of(unknown)}", path)
 
 
 def dig(value: Any, *path: str | int) -> Any:

@@ -113,10 +113,46 @@ def test_waiver_covers_an_introduced_failure_until_it_expires(tmp_path: Path) ->
         "    owner: infra@acme.example\n"
         "    ticket: SEC-42\n"
         "    expires: 2026-12-31\n", encoding="utf-8")
-    args = ("--fail-on", "high", "--waivers", waivers, "--format", "json", "--out", tmp_path)
+    out = tmp_path / "out"  # a folder of its own: --out may not hold the inputs
+    args = ("--fail-on", "high", "--waivers", waivers, "--format", "json", "--out", out)
     done = mamori(path, *args, "--as-of", "2026-11-29", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    report = json.loads((tmp_path / "mamori-report.json").read_text("utf-8"))
+    report = json.loads((out / "mamori-report.json").read_text("utf-8"))
     [net] = [f for f in report["findings"] if f["rule_id"] == "MAM-NET-001"]
     assert net["status"] == "WAIVED" and net["waiver"]["owner"] == "infra@acme.example"
     assert mamori(path, *args, "--as-of", "2027-01-01", cwd=tmp_path).returncode == 1
+
+
+HOSTILE = {
+    "nan": b'{"format_version": "1.2", "resource_changes": [], "x": NaN}',
+    "duplicate key": b'{"format_version": "1.2", "resource_changes": [], '
+                     b'"format_version": "1.1"}',
+    "deep nesting": b'{"format_version": "1.2", "resource_changes": []' + b', "x": '
+                    + b"[" * 5000 + b"]" * 5000 + b"}",
+    "lone surrogate": b'{"format_version": "1.2", "resource_changes": [], "x": "\\ud800"}',
+    "entry not an object": b'{"format_version": "1.2", "resource_changes": [7]}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_plan_text_exits_2_without_traceback(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "tfplan.json"
+    path.write_bytes(HOSTILE[name])
+    done = mamori(path, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "tfplan.json" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("after", "message"), [
+    ({**OPEN_SSH, "from_port": 70000, "to_port": 70000}, "port 70000 is outside 0-65535"),
+    ({**OPEN_SSH, "from_port": 23, "to_port": 22}, "reversed port range"),
+    ({**OPEN_SSH, "from_port": True}, "expected a whole number, found a boolean"),
+    ({**OPEN_SSH, "protocol": "SSH"}, "is a service, not a protocol"),
+])
+def test_bad_values_exit_2_naming_the_address(tmp_path: Path, after: dict[str, object],
+                                              message: str) -> None:
+    path = write(tmp_path, PlanBuilder().add("aws_security_group_rule.ssh", after=after))
+    done = mamori(path, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert "tfplan.json" in done.stderr and "aws_security_group_rule.ssh" in done.stderr

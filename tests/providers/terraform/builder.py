@@ -28,6 +28,8 @@ class PlanBuilder:
             "aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws",
                     "expressions": {"region": {"constant_value": "ap-northeast-1"}}}}
         self.module_sources: dict[str, str] = {}
+        self.outputs: dict[str, dict[str, list[str]]] = {}
+        self.inputs: dict[str, dict[str, list[str]]] = {}
 
     def add(self, address: str, *, after: dict[str, Any] | None = None,
             before: dict[str, Any] | None = None, unknown: dict[str, Any] | None = None,
@@ -63,6 +65,18 @@ class PlanBuilder:
     def module(self, path: str, source: str) -> PlanBuilder:
         """Declare a module call's source (``module.a`` or ``module.a.module.b``)."""
         self.module_sources[path] = source
+        return self
+
+    def output(self, path: str, name: str, refs: list[str]) -> PlanBuilder:
+        """Declare output ``name`` of module ``path`` with its expression's references."""
+        self.outputs.setdefault(path, {})[name] = refs
+        self.module_sources.setdefault(path, f"./modules/{path.split('.')[-1]}")
+        return self
+
+    def inputs_of(self, path: str, **refs: list[str]) -> PlanBuilder:
+        """Declare the references of the input expressions of module call ``path``."""
+        self.inputs.setdefault(path, {}).update(refs)
+        self.module_sources.setdefault(path, f"./modules/{path.split('.')[-1]}")
         return self
 
     def document(self) -> dict[str, Any]:
@@ -109,8 +123,12 @@ class PlanBuilder:
             name = child[len(prefix):].split(".")[0]
             full = prefix + name
             calls[name] = {"source": self.module_sources.get(full, f"./modules/{name}"),
+                           "expressions": {k: {"references": v} for k, v in
+                                           self.inputs.get(full, {}).items()},
                            "module": self._config(full)}
-        return {"resources": resources, "module_calls": calls}
+        outputs = {k: {"expression": {"references": v}}
+                   for k, v in self.outputs.get(path, {}).items()}
+        return {"resources": resources, "module_calls": calls, "outputs": outputs}
 
 
 def split(address: str) -> tuple[str, str, str, Any]:

@@ -181,3 +181,61 @@ def test_unresolvable_acl_with_unknown_target_makes_public_unknown(plan: PlanBui
     bucket(plan).add("aws_s3_bucket_acl.other", after={"acl": "public-read"},
                      unknown={"bucket": True}, refs={"bucket": ["module.names.bucket_id"]})
     assert verdict(resources(plan)["aws_s3_bucket.b"], "MAM-STO-001") == "ERROR"
+
+
+def test_split_private_acl_is_known_private(plan: PlanBuilder) -> None:
+    # AWS provider v5 reads access_control_policy back after apply: unknown in the plan.
+    child(bucket(plan), "aws_s3_bucket_acl", {"acl": "private"},
+          {"access_control_policy": True})
+    res = resources(plan)["aws_s3_bucket.b"]
+    assert res.attributes["public"] is False
+    assert verdict(res, "MAM-STO-001") == "PASS"
+
+
+def test_written_access_control_policy_unknown_until_apply_is_error(plan: PlanBuilder) -> None:
+    plan.add("aws_s3_bucket_acl.b", after={}, refs={
+        **BUCKET_REF, "access_control_policy.grant.grantee.uri": ["var.grantee"]},
+        unknown={"bucket": True, "access_control_policy": True})
+    plan.refs[("", "aws_s3_bucket_acl.b")]["access_control_policy"] = [{"grant": []}]
+    bucket(plan)
+    assert verdict(resources(plan)["aws_s3_bucket.b"], "MAM-STO-001") == "ERROR"
+
+
+def test_log_delivery_and_owner_grants_are_not_public(plan: PlanBuilder) -> None:
+    grants = [{"grantee": [{"type": "Group", "uri":
+                            "http://acs.amazonaws.com/groups/s3/LogDelivery"}],
+               "permission": "WRITE"},
+              {"grantee": [{"type": "CanonicalUser", "id": "79a59df9", "uri": ""}],
+               "permission": "FULL_CONTROL"}]
+    child(bucket(plan), "aws_s3_bucket_acl", {"access_control_policy": [
+        {"grant": grants, "owner": [{"id": "79a59df9"}]}]})
+    assert resources(plan)["aws_s3_bucket.b"].attributes["public"] is False
+
+
+def test_authenticated_read_is_public(plan: PlanBuilder) -> None:
+    child(bucket(plan), "aws_s3_bucket_acl", {"acl": "authenticated-read"},
+          {"access_control_policy": True})
+    res = resources(plan)["aws_s3_bucket.b"]
+    assert res.attributes["public_via"] == ["acl:AuthenticatedUsers:READ"]
+    assert verdict(res, "MAM-STO-001") == "FAIL"
+
+
+def test_aws_kms_without_key_id_is_the_aws_managed_key(plan: PlanBuilder) -> None:
+    rule = {"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}
+    child(bucket(plan, tags={"data_classes": "sensitive_personal"}),
+          "aws_s3_bucket_server_side_encryption_configuration", {"rule": [rule]})
+    res = resources(plan)["aws_s3_bucket.b"]
+    assert res.attributes["encryption"] == {"enabled": True, "customer_managed_key": False}
+    assert verdict(res, "MAM-STO-003") == "FAIL"
+
+
+def test_inline_logging_to_a_plan_bucket(plan: PlanBuilder) -> None:
+    plan.add("aws_s3_bucket.logs", after={"bucket": "acme-logs"}, unknown=V5_UNKNOWN)
+    plan.add("aws_s3_bucket.b", after={"bucket": "acme-data", "logging": [
+        {"target_prefix": "b/"}]}, unknown={**V5_UNKNOWN, "logging": [{"target_bucket": True}]},
+        refs={"logging.target_bucket": ["aws_s3_bucket.logs.id", "aws_s3_bucket.logs"]})
+    plan.refs[("", "aws_s3_bucket.b")]["logging"] = [{"target_bucket": {"references": [
+        "aws_s3_bucket.logs.id"]}}]
+    found = resources(plan)
+    assert verdict(found["aws_s3_bucket.b"], "MAM-STO-005") == "PASS"
+    assert verdict(found["aws_s3_bucket.logs"], "MAM-STO-005") == "FAIL"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -92,8 +93,20 @@ def test_truncated_plan_names_the_line(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InventoryError, match="cannot read the plan file"):
+    with pytest.raises(InventoryError, match=r"nope\.json: inventory error: cannot read: no such"):
         read_plan(tmp_path / "nope.json")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_plan_or_tf_source_that_is_a_fifo_is_refused_not_waited_for(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "tfplan.json")
+    with pytest.raises(InventoryError, match="named pipe"):
+        read_plan(tmp_path / "tfplan.json")
+    root = tmp_path / "tf"
+    (root / "modules" / "storage").mkdir(parents=True)
+    os.mkfifo(root / "modules" / "storage" / "main.tf")
+    with pytest.raises(InventoryError, match=r"main\.tf: inventory error: cannot read: a named"):
+        collect(FIXTURE, tf_root=root)
 
 
 def test_merge_unknown_marks_nested_leaves() -> None:
