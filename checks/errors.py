@@ -104,11 +104,15 @@ class ProviderError(MamoriError):
 
 
 def display_path(path: Path | str) -> str:
-    """Render a path relative to the working directory when that is shorter."""
+    """Render a path relative to the working directory when that is shorter.
+
+    Never fails: a link loop (``Path.resolve`` raises) or a vanished working folder
+    leaves the path as given.
+    """
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):
         return str(p)
 
 

@@ -18,6 +18,8 @@ import yaml
 
 from mamori.checks import yamlsafe
 from mamori.checks.errors import InputError, Location, display_path
+from mamori.checks.inputs import read_text_input
+from mamori.checks.text import describe_char, unsafe_position
 
 KeyPath = tuple[str | int, ...]
 _Loader = yamlsafe.FastLoader
@@ -106,12 +108,11 @@ def parse_documents(text: str, file: str, error: type[InputError]) -> Iterator[D
 
 
 def load_documents(path: Path, error: type[InputError]) -> list[Document]:
-    """Read a UTF-8 YAML file (BOM allowed) into located documents."""
+    """Read a UTF-8 YAML file (BOM allowed; a regular file only) into located documents."""
     name = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", Location(name)) from exc
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror}", Location(name)) from exc
+    text = read_text_input(path, error, name)
+    bad = unsafe_position(text)
+    if bad is not None:
+        raise error(f"invalid YAML: the file contains {describe_char(text[bad])}, which mamori "
+                    "does not accept in input", Location(name, text.count("\n", 0, bad) + 1))
     return list(parse_documents(text, name, error))

@@ -7,6 +7,7 @@ subclasses: the CLI's ``main`` prints them and exits 2.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.resources import files
@@ -17,9 +18,13 @@ import click
 
 from mamori.checks import __version__
 from mamori.checks.cli_clouds import cloud_options, clouds_from_flags
+from mamori.checks.cli_safety import say
 from mamori.checks.errors import UsageError, display_path
 from mamori.checks.findings import ScanResult
+from mamori.checks.inputs import os_problem
 from mamori.checks.model import Cause
+from mamori.ci.gate import ExitCode
+from mamori.ci.scan_options import GateInputs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,43 +93,71 @@ def baseline_create(inventories: tuple[Path, ...], snapshots: tuple[Path, ...],
                     waivers_path: Path | None, output: Path, **cloud_flags: Any) -> None:
     """Run the scan and write its FAIL and ERROR findings to a baseline file."""
     from mamori.ci.baseline import write_baseline
+    from mamori.ci.gate import nothing_evaluated
     from mamori.ci.scan_options import load_gate_inputs
 
     inputs = load_gate_inputs(waivers_path, None)  # a bad file fails before the scan
     clouds = clouds_from_flags(cloud_flags, None)
-    result = _run_scan(inventories, snapshots, clouds, rule_paths, config_path,
-                       no_builtin_rules, causes, as_of)
+    result, inputs = _run_scan(ScanInputs(inventories, snapshots, clouds, rule_paths,
+                                          config_path, no_builtin_rules, causes, as_of,
+                                          waivers_path), inputs, output)
+    empty = nothing_evaluated(result)
+    if empty is not None:
+        say(f"mamori: nothing was evaluated: {empty}; no baseline written")
+        sys.exit(int(ExitCode.INCOMPLETE))
     result, _ = inputs.apply(result, result.run.as_of)
     count = write_baseline(result, output)
-    click.echo(f"wrote {display_path(output)}: {count} finding(s) from "
-               f"{result.run.resources} resource(s), as of {result.run.as_of.isoformat()}",
-               err=True)
+    say(f"wrote {display_path(output)}: {count} finding(s) from {result.run.resources} "
+        f"resource(s), as of {result.run.as_of.isoformat()}")
+    for note in result.gate_notes:
+        say(f"warning: {note.source}: {note.message}: the baseline accepts nothing from it")
     if result.errors:
-        click.echo(f"warning: {len(result.errors)} collection error(s): what could not be "
-                   f"collected is not in the baseline and will gate when it fails", err=True)
+        say(f"warning: {len(result.errors)} collection error(s): what could not be "
+            f"collected is not in the baseline and will gate when it fails")
 
 
-def _run_scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...],
-              clouds: list[tuple[str, Any]], rule_paths: tuple[Path, ...],
-              config_path: Path | None, no_builtin_rules: bool, causes: tuple[str, ...],
-              as_of: str | None) -> ScanResult:
-    """The same scan ``mamori scan`` runs for these inputs."""
+@dataclass(frozen=True)
+class ScanInputs:
+    """The options of ``baseline create`` that decide which findings exist."""
+
+    inventories: tuple[Path, ...]
+    snapshots: tuple[Path, ...]
+    clouds: list[tuple[str, Any]]
+    rule_paths: tuple[Path, ...]
+    config_path: Path | None
+    no_builtin_rules: bool
+    causes: tuple[str, ...]
+    as_of: str | None
+    waivers_path: Path | None = None
+
+
+def _run_scan(options: ScanInputs, gate_inputs: GateInputs,
+              output: Path) -> tuple[ScanResult, GateInputs]:
+    """The same scan ``mamori scan`` runs for these inputs, after checking that
+    ``output`` can be written and is none of them."""
     from mamori.checks.cli import parse_as_of
     from mamori.checks.config import discover
-    from mamori.checks.scan import ScanRequest, run_scan
+    from mamori.checks.outputs import Output, check_outputs, run_inputs
+    from mamori.checks.scan import ScanRequest, load_rule_specs, run_scan
     from mamori.providers.factory import build_providers
 
-    config = discover(config_path, Path.cwd())
-    if no_builtin_rules:
+    config = discover(options.config_path, Path.cwd())
+    if options.no_builtin_rules:
         config = replace(config, builtin_rules=False)
-    providers = build_providers(inventories=inventories, snapshots=snapshots, clouds=clouds)
+    providers = build_providers(inventories=options.inventories, snapshots=options.snapshots,
+                                clouds=options.clouds)
     if not providers:
         raise UsageError("nothing to scan: give --inventory PATH, --snapshot FILE or a "
                          "cloud (--aws ...)")
-    request = ScanRequest(providers=providers, config=config, rule_paths=rule_paths,
-                          causes=frozenset(Cause(c) for c in causes) or None,
-                          as_of=parse_as_of(as_of))
-    return run_scan(request)
+    check_outputs([Output("--output", output)],
+                  run_inputs(config, options.inventories, options.snapshots, options.rule_paths,
+                             [("--waivers", options.waivers_path)]))
+    specs = load_rule_specs(config, options.rule_paths)
+    gate_inputs = gate_inputs.check_rules([s.info.id for s in specs])
+    request = ScanRequest(providers=providers, config=config, rule_paths=options.rule_paths,
+                          causes=frozenset(Cause(c) for c in options.causes) or None,
+                          as_of=parse_as_of(options.as_of), specs=specs)
+    return run_scan(request), gate_inputs
 
 
 @click.group("ci")
@@ -144,8 +177,12 @@ def ci_init(system: str, force: bool, root: Path | None) -> None:
     if target.exists() and not force:
         raise UsageError(f"{display_path(target)} already exists; use --force to overwrite it "
                          f"(or copy from `mamori ci init {system} --dir /tmp/x`)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_template(system), encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render_template(system), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{display_path(target)}: cannot write it: "
+                         f"{os_problem(target, exc)}") from None
     click.echo(f"wrote {display_path(target)}")
     click.echo(f"next: {template.next_step}")
 
@@ -174,10 +211,17 @@ def inventory_group() -> None:
 @inventory_group.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def inventory_validate(paths: tuple[Path, ...]) -> None:
-    """Validate inventory files or folders; exit 2 with file:line:key on the first error."""
+    """Validate inventory files or folders; exit 2 with file:line:key on the first error.
+
+    Exit 3 when they hold no record at all: "valid" about nothing would read as a pass.
+    """
     from mamori.providers.factory import build_providers
 
     resources = 0
     for provider in build_providers(inventories=paths):
         resources += sum(1 for _ in provider.collect())
+    if resources == 0:
+        say("mamori: no record found in " + ", ".join(display_path(p) for p in paths)
+            + ": nothing was validated")
+        sys.exit(3)
     click.echo(f"ok: {resources} record(s) valid")

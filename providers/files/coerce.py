@@ -14,14 +14,20 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from mamori.checks.network import ProtocolError, SourceError, normalize_protocol, normalize_source
 from mamori.checks.text import is_blank, strip_invisible
+from mamori.checks.typed import kind_name
 from mamori.checks.vocabulary import CUSTOM_PREFIX, Field, Kind
+from mamori.checks.words import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    fold,
+    on_file_text,
+)
 from mamori.providers.files.json_reader import JsonProblem, load_json
 from mamori.providers.files.located import line_of, plain, text_of
 from mamori.providers.files.naming import did_you_mean
@@ -29,15 +35,6 @@ from mamori.providers.files.naming import did_you_mean
 NEVER = "never"
 MISSING: Any = object()  # "no value to show" in a ValueProblem
 
-TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on", "はい", "有", "有り", "あり", "○", "◯"})
-FALSE_WORDS = frozenset({"false", "no", "n", "0", "off", "いいえ", "無", "無し", "なし", "×", "✕"})
-#: Words (after NFKC and case folding) that mean "not on file" for an on-file attribute.
-NOT_ON_FILE_WORDS = FALSE_WORDS | frozenset({
-    "none", "nil", "null", "-", "--", "—", "―", "ー", "–", "n/a", "na", "n.a.", "#n/a",
-    "tbd", "tba", "todo", "pending", "unknown", "?", "x", "missing", "not on file",
-    "not available", "not yet", "ない", "未", "未定", "未取得", "未提出", "未発行", "未確認",
-    "不明", "該当なし", "なし。", "無し。",
-})
 ALL_PORTS = "* or all"
 PORT_MAX = 65535
 #: Largest whole number an attribute may hold (a count or a duration).
@@ -80,27 +77,7 @@ def coerce(field: Field, value: Any, text: str | None = None) -> Any:
     return _COERCERS[field.kind](field, value, text)
 
 
-def _words(value: str) -> str:
-    """Fold full-width letters and digits (ＹＥＳ, ２０２６), case and inner spaces."""
-    folded = unicodedata.normalize("NFKC", strip_invisible(value)).casefold()
-    return " ".join(folded.split())
-
-
-def kind_of(value: Any) -> str:
-    """How a value of the wrong kind is named in a message."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, datetime | date):
-        return "a date"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, str):
-        return "text"
-    return f"a value of type {type(value).__name__}"
+_words = fold
 
 
 def _wrong_kind(expected: str, value: Any) -> ValueProblem:
@@ -109,7 +86,7 @@ def _wrong_kind(expected: str, value: Any) -> ValueProblem:
         hint = " (YAML reads yes/no/true/false/on/off as booleans: put the text in quotes)"
     elif isinstance(value, int | float | date):
         hint = " (put it in quotes to keep it as written)"
-    return ValueProblem(f"expected {expected}, got {kind_of(value)}{hint}")
+    return ValueProblem(f"expected {expected}, got {kind_name(value)}{hint}")
 
 
 def to_bool(field: Field, value: Any, text: str | None) -> bool:
@@ -205,13 +182,7 @@ def to_on_file(field: Field, value: Any, text: str | None) -> bool | str:
         return value.isoformat()
     if not isinstance(value, str):
         raise _wrong_kind("a reference (document number, name) or yes/no", value)
-    reference = strip_invisible(value)
-    word = _words(reference)
-    if not word or is_blank(reference) or word in NOT_ON_FILE_WORDS:
-        return False
-    if word in TRUE_WORDS:
-        return True
-    return reference
+    return on_file_text(value)
 
 
 def to_protocol(field: Field, value: Any, text: str | None) -> str:

@@ -61,6 +61,7 @@ ACCEPTED: dict[tuple[Kind, str], str] = {
     (Kind.ON_FILE, "number"): "a numeric document number, kept as written",
     (Kind.ON_FILE, "text"): "a reference",
     (Kind.ON_FILE, "date"): "a dated document",
+    (Kind.PROTOCOL, "number"): "an IANA protocol number (7 is CBT)",
     (Kind.ON_FILE, "datetime"): "a dated document",
 }
 

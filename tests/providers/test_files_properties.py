@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from mamori.checks.errors import InventoryError
 from mamori.checks.model import Resource
-from mamori.checks.network import PROTOCOLS
+from mamori.checks.network import is_protocol
 from mamori.checks.vocabulary import VOCABULARY, Field, Kind
-from mamori.providers.files.coerce import NOT_ON_FILE_WORDS
+from mamori.checks.words import NOT_ON_FILE_WORDS
 from mamori.providers.files.provider import FilesProvider
 
 SUFFIXES = ("yaml", "json", "csv")
@@ -164,7 +164,7 @@ def conforms(field: Field, value: Any) -> bool:
         return isinstance(value, bool) or (isinstance(value, str) and value.strip() != ""
                                            and value.casefold() not in NOT_ON_FILE_WORDS)
     if kind is Kind.PROTOCOL:
-        return value in PROTOCOLS
+        return is_protocol(value)
     if kind is Kind.STR_LIST:
         return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
     if kind is Kind.CIDR_LIST:
