@@ -17,7 +17,7 @@ FALSE_WORDS = frozenset({"false", "no", "n", "0", "off", "いいえ", "無", "�
 #: Words that mean "not on file" for an on-file attribute (a certificate, a verifier).
 NOT_ON_FILE_WORDS = FALSE_WORDS | frozenset({
     "none", "nil", "null", "-", "--", "—", "―", "ー", "–", "n/a", "na", "n.a.", "#n/a",
-    "tbd", "tba", "todo", "pending", "unknown", "?", "x", "missing", "not on file",
+    "tbd", "tba", "todo", "pending", "unknown", "never", "?", "x", "missing", "not on file",
     "not available", "not yet", "ない", "未", "未定", "未取得", "未提出", "未発行", "未確認",
     "不明", "該当なし", "なし。", "無し。",
 })
