@@ -12,13 +12,14 @@ prints. A rule that reads a value a snapshot withheld is ERROR (it cannot be dec
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from mamori.checks.appi import classify
 from mamori.checks.compiler import Evaluation
 from mamori.checks.findings import Finding, RuleStats
 from mamori.checks.model import CollectionError, Resource, Status, fingerprint
+from mamori.checks.observability import Elsewhere, Lookup, no_declarations
 from mamori.checks.ruleset import CompiledRule
 from mamori.checks.secrets import (
     WithheldResource,
@@ -31,8 +32,10 @@ from mamori.checks.secrets import (
 class Engine:
     """Holds the compiled rules of one scan and evaluates resources one at a time."""
 
-    def __init__(self, rules: Sequence[CompiledRule]) -> None:
+    def __init__(self, rules: Sequence[CompiledRule],
+                 observability: Lookup = no_declarations) -> None:
         self.rules = list(rules)
+        self.observability = observability
         self._by_type: dict[str, list[CompiledRule]] = defaultdict(list)
         for rule in self.rules:
             self._by_type[rule.info.resource_type].append(rule)
@@ -45,7 +48,7 @@ class Engine:
         for rule in self._by_type.get(resource.type, ()):
             self._seen[rule.info.id] += 1
             self.evaluations += 1
-            finding = evaluate_rule(rule, resource)
+            finding = evaluate_rule(rule, resource, self.observability)
             if finding is None:
                 self._not_applicable[rule.info.id] += 1
             else:
@@ -70,8 +73,13 @@ class Engine:
                 for r in self.rules}
 
 
-def evaluate_rule(rule: CompiledRule, resource: Resource) -> Finding | None:
-    """One rule on one resource: a finding, or None when ``when`` is false."""
+def evaluate_rule(rule: CompiledRule, resource: Resource,
+                  observability: Lookup = no_declarations) -> Finding | None:
+    """One rule on one resource: a finding, or None when ``when`` is false.
+
+    Undecided findings are ERROR, or NOT_ASSESSED when every attribute that left them
+    undecided is one the resource's provider declares it can never observe.
+    """
     if isinstance(resource, WithheldResource):  # read back from a snapshot
         withheld = withheld_reads(resource, _reads(rule))
         if withheld:  # never decided on a value that was not kept: not even exists: false
@@ -85,10 +93,11 @@ def evaluate_rule(rule: CompiledRule, resource: Resource) -> Finding | None:
         if applies is False:
             return None
         if applies is None:
-            return _undecided(rule, resource, ev, "cannot tell whether the rule applies")
+            return _undecided(rule, resource, ev, "cannot tell whether the rule applies",
+                              observability)
     verdict = rule.check.node(resource, ev, "")
     if verdict is None:
-        return _undecided(rule, resource, ev, "cannot decide")
+        return _undecided(rule, resource, ev, "cannot decide", observability)
     if verdict:
         return _finding(rule, resource, Status.PASS, f"meets: {rule.check.text}",
                         ev.evidence, ())
@@ -99,8 +108,15 @@ def _reads(rule: CompiledRule) -> tuple[str, ...]:
     return rule.check.reads + (rule.when.reads if rule.when else ())
 
 
-def _undecided(rule: CompiledRule, resource: Resource, ev: Evaluation, what: str) -> Finding:
+def _undecided(rule: CompiledRule, resource: Resource, ev: Evaluation, what: str,
+               observability: Lookup) -> Finding:
     missing = tuple(dict.fromkeys(ev.missing))
+    needs = _elsewhere(resource, missing, observability)
+    if needs and not ev.problems and len(needs) == len(missing):
+        message = ("not assessed: no source of this scan can tell "
+                   + "; ".join(e.describe(a) for a, e in needs.items()))
+        return _finding(rule, resource, Status.NOT_ASSESSED, message, ev.evidence, missing,
+                        needs={a: e.source for a, e in needs.items()})
     reasons = []
     if missing:
         reasons.append("attribute(s) absent: " + ", ".join(missing))
@@ -109,8 +125,19 @@ def _undecided(rule: CompiledRule, resource: Resource, ev: Evaluation, what: str
                     ev.evidence, missing)
 
 
+def _elsewhere(resource: Resource, missing: tuple[str, ...],
+               observability: Lookup) -> dict[str, Elsewhere]:
+    """The absent attributes the resource's provider declares it can never observe."""
+    declared = observability(resource.provider) if missing else None
+    if declared is None:
+        return {}
+    found = {attr: declared.unobservable(resource.type, attr) for attr in missing}
+    return {attr: e for attr, e in found.items() if e is not None}
+
+
 def _finding(rule: CompiledRule, resource: Resource, status: Status, message: str | None,
-             evidence: dict[str, Any], missing: tuple[str, ...]) -> Finding:
+             evidence: dict[str, Any], missing: tuple[str, ...],
+             needs: Mapping[str, str] | None = None) -> Finding:
     """The one place findings are made: evidence and tags masked here, for every output.
 
     ``message`` None (a FAIL) is built from the masked evidence: what was observed.
@@ -122,7 +149,7 @@ def _finding(rule: CompiledRule, resource: Resource, status: Status, message: st
     appi = None if status is Status.PASS else classify(rule.info, resource, _reads(rule))
     return Finding(
         rule=rule.info, resource=safe_resource(resource), status=status, message=message,
-        evidence=shown, missing=missing, appi=appi,
+        evidence=shown, missing=missing, appi=appi, needs=dict(needs or {}),
         fingerprint=fingerprint(rule.info.id, resource.provider, resource.account, resource.id),
     )
 

@@ -85,6 +85,8 @@ class Finding:
     first_seen: datetime | None = None
     #: Accepted in a baseline file: reported, but kept out of the gate.
     baselined: bool = False
+    #: NOT_ASSESSED: each fact no source of the scan could supply → the source that could.
+    needs: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def priority(self) -> int:

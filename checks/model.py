@@ -70,12 +70,19 @@ _SEVERITY_ORDER = list(Severity)
 
 
 class Status(StrEnum):
-    """The verdict of one rule on one resource. ERROR is never counted as PASS."""
+    """The verdict of one rule on one resource. Only PASS is a pass.
+
+    ERROR: a source that should have supplied a fact did not (denied, timed out, absent).
+    NOT_ASSESSED: no source given to this scan can ever supply a fact the rule needs,
+    by the providers' own declaration (mamori.checks.observability); it names the fact
+    and the source that could.
+    """
 
     PASS = "PASS"
     FAIL = "FAIL"
     ERROR = "ERROR"
     WAIVED = "WAIVED"
+    NOT_ASSESSED = "NOT_ASSESSED"
 
 
 class DataClass(StrEnum):

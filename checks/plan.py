@@ -33,7 +33,13 @@ from mamori.checks.engine import Engine
 from mamori.checks.findings import Finding, RunInfo, ScanResult
 from mamori.checks.model import Cause, Resource, Status
 from mamori.checks.ruleset import ruleset_hash
-from mamori.checks.scan import compile_rules, load_rule_specs, select_rules, who_ran
+from mamori.checks.scan import (
+    compile_rules,
+    declared_observability,
+    load_rule_specs,
+    select_rules,
+    who_ran,
+)
 
 if TYPE_CHECKING:
     from mamori.providers.interface import Provider
@@ -66,11 +72,13 @@ def run_plan(request: PlanRequest) -> ScanResult:
     plan = LoadedPlan(request.plan)
     after = TerraformPlanProvider(request.plan, "after", request.tf_root, plan=plan)
     before = TerraformPlanProvider(request.plan, "before", request.tf_root, plan=plan)
-    engine = Engine(rules)
+    declared = declared_observability()
+    engine = Engine(rules, declared)
     after_resources: dict[str, Resource] = {}
     after_findings = evaluate_side(engine, after, after_resources)
     previous = {f.fingerprint: f for f in
-                evaluate_side(Engine(rules), before, reuse=(after_resources, after_findings))}
+                evaluate_side(Engine(rules, declared), before,
+                              reuse=(after_resources, after_findings))}
     resources = len(after_resources)
     run = RunInfo(as_of=as_of, started=started, finished=datetime.now(UTC),
                   providers=(after.describe(),), accounts=(), ruleset_hash=ruleset_hash(rules),

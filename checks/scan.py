@@ -26,6 +26,7 @@ from mamori.checks.engine import Engine
 from mamori.checks.errors import UsageError
 from mamori.checks.findings import Finding, RunInfo, ScanResult
 from mamori.checks.model import Cause, CollectionError, Resource
+from mamori.checks.observability import Lookup
 from mamori.checks.ruleset import (
     CompiledRule,
     RuleSpec,
@@ -120,7 +121,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
     selected = selected_rules(request.config, request.rule_paths, request.causes,
                               request.specs)
     rules = compile_rules(selected, request.config, as_of)
-    engine = Engine(rules)
+    engine = Engine(rules, declared_observability())
     tally = InputTally.of(request.providers)
     findings: list[Finding] = []
     errors: list[CollectionError] = []
@@ -151,6 +152,13 @@ def run_scan(request: ScanRequest) -> ScanResult:
     return ScanResult(run=run, rules=[r.info for r in rules], findings=findings, errors=errors,
                       rule_stats=engine.stats(), causes_selected=causes,
                       gate_notes=tuple(tally.notes()))
+
+
+def declared_observability() -> Lookup:
+    """The providers' declarations of what they can observe (NOT_ASSESSED vs ERROR)."""
+    from mamori.providers.registry import observability  # the registry imports no SDK
+
+    return observability
 
 
 def who_ran() -> str:

@@ -63,10 +63,15 @@ VOCABULARY: dict[str, dict[str, Field]] = {
     "account": {
         "root_mfa": _f(B, "the root / global-admin identity has MFA"),
         "password_policy.min_length": _f(N, "minimum password length enforced"),
+        "password_policy.customer_configurable": _f(
+            B, "the customer can change the password policy (false: fixed by the platform, "
+               "e.g. Entra ID's 8 characters, a documented platform fact)"),
         "public_access_block": _f(B, "account-wide block of public storage access"),
         "audit_log.enabled": _f(B, "an audit trail is recording"),
         "audit_log.multi_region": _f(B, "the audit trail covers every region"),
         "audit_log.retention_days": _f(N, "days audit logs are kept"),
+        "audit_log.data_access": _f(B, "data reads are logged too (GCP Data Access audit logs, "
+                                       "S3 data events)"),
         "mfa_enforced": _f(B, "MFA required tenant-wide (security defaults / CA policy)"),
     },
     "user": {
@@ -81,6 +86,10 @@ VOCABULARY: dict[str, dict[str, Field]] = {
                          choices=("active", "leaver", "contractor", "unknown")),
         "guest": _f(B, "an external/guest identity"),
         "access_keys": _f(Kind.OBJECT_LIST, "programmatic keys", item=ACCESS_KEY),
+        "mfa_enforced": _f(B, "a second factor is required at every sign-in of this user"),
+        "email": _f(S, "the e-mail address or UPN of the account (joined to HR records)"),
+        "employee_id": _f(S, "the employee number of the account's owner (joined to HR)"),
+        "hr_matched": _f(B, "a person in the HR inventory owns the account (the HR join)"),
     },
     "role": {
         "admin": _f(B, "the role grants administrative rights"),
@@ -96,10 +105,20 @@ VOCABULARY: dict[str, dict[str, Field]] = {
         "encryption.customer_managed_key": _f(B, "encrypted with a customer-managed key"),
         "versioning": _f(B, "object versioning enabled"),
         "access_logging": _f(B, "access logging enabled"),
+        "public_write": _f(B, "anyone on the internet can write or delete objects"),
+        "public_access_block": _f(B, "a bucket-level block of public access is on (all four "
+                                     "S3 settings; GCP public access prevention enforced)"),
+        "acl_enabled": _f(B, "object ACLs still grant access (S3 Object Ownership is not "
+                             "BucketOwnerEnforced; GCP fine-grained access)"),
+        "shared_key_access": _f(B, "account keys or SAS tokens can authorise access (Azure)"),
+        "tls_required": _f(B, "only TLS connections are accepted (HTTPS only, or a policy "
+                              "denying requests without aws:SecureTransport)"),
+        "min_tls_version": _f(S, "lowest TLS version accepted, e.g. 1.2"),
     },
     "volume": {
         "encrypted": _f(B, "encrypted at rest"),
         "attached_to": _f(S, "the host it is attached to"),
+        "customer_managed_key": _f(B, "encrypted with a customer-managed key"),
     },
     "database": {
         "encrypted": _f(B, "storage encrypted at rest"),
@@ -107,6 +126,10 @@ VOCABULARY: dict[str, dict[str, Field]] = {
         "default_credentials": _f(B, "a vendor default account/password still works"),
         "admin_username": _f(S, "the administrative user name"),
         "engine": _f(S, "engine, e.g. postgres, mysql, sqlserver"),
+        "customer_managed_key": _f(B, "storage encrypted with a customer-managed key"),
+        "tls_required": _f(B, "clients must connect over TLS (requireSsl, "
+                              "require_secure_transport, minimal TLS version enforced)"),
+        "backups_enabled": _f(B, "automated backups are taken"),
     },
     "firewall_rule": {
         "direction": _f(Kind.ENUM, "traffic direction", choices=("ingress", "egress")),
@@ -169,6 +192,17 @@ VOCABULARY: dict[str, dict[str, Field]] = {
         "training_completed": _f(D, "last security training completed, or 'never'",
                                  never=True),
         "phishing_drill_failed": _f(B, "failed the latest phishing drill"),
+        "employment": _f(Kind.ENUM, "HR status", choices=("active", "leaver", "contractor",
+                                                          "unknown")),
+        "left_on": _f(D, "last working day (for leavers)"),
+        "emails": _f(Kind.STR_LIST, "e-mail addresses / UPNs of the person's accounts"),
+        "employee_id": _f(S, "employee number"),
+        "accounts": _f(Kind.STR_LIST, "other sign-in names of the person's accounts"),
+    },
+    "policy": {
+        "admin": _f(B, "grants every action on every resource (Action * on Resource *)"),
+        "customer_managed": _f(B, "written by the customer, not provided by the platform"),
+        "attached": _f(B, "attached to at least one user, group or role"),
     },
 }
 

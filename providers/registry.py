@@ -7,9 +7,11 @@ import a cloud SDK. A provider whose extra is not installed says which to instal
 from __future__ import annotations
 
 import importlib
+from functools import cache
 from importlib.metadata import entry_points
 
 from mamori.checks.errors import ProviderError
+from mamori.checks.observability import Observability
 from mamori.providers.interface import Provider
 
 ENTRY_POINT_GROUP = "mamori.providers"
@@ -22,6 +24,24 @@ BUILTIN: dict[str, tuple[str, str, str | None]] = {
     "gcp": ("mamori.providers.gcp.provider", "GcpProvider", "gcp"),
     "azure": ("mamori.providers.azure.provider", "AzureProvider", "azure"),
 }
+
+
+# name (as in Resource.provider) -> "module:attribute" of its Observability declaration.
+# Light modules: no SDK is imported to read them. The files provider has none: what an
+# inventory leaves out is unknown (ERROR), never out of reach.
+OBSERVABILITY: dict[str, str] = {}
+
+
+@cache
+def observability(name: str) -> Observability | None:
+    """What the provider that produced ``Resource.provider == name`` declares it can
+    observe; None when it declares nothing (then every absent attribute is ERROR)."""
+    target = OBSERVABILITY.get(name)
+    if target is None:
+        return None
+    module_name, attr = target.split(":")
+    declaration: Observability = getattr(importlib.import_module(module_name), attr)
+    return declaration
 
 
 def provider_class(name: str) -> type[Provider]:
