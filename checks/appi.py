@@ -22,20 +22,29 @@ NOTE_IMPROPER = ("不正アクセス・内部不正による漏えいは人数�
                  "unauthorised access or insider misuse is reportable whatever the number "
                  "(規則7条3号)")
 NOTE_UNKNOWN_PEOPLE = "本人の数が不明 / number of people unknown"
+NOTE_UNKNOWN_DATA = ("保有データの区分が不明 (タグを読めなかった) / what data it holds is unknown "
+                     "(its labels could not be read)")
 NOTE_ENCRYPTION = ("高度な暗号化がないため報告免除を受けられない / without strong encryption "
                    "the APPI exemption from reporting does not apply")
 DEADLINES = ("速報: 概ね3〜5日以内 / preliminary report: within about 3-5 days; "
              "確報: 30日以内 (不正目的は60日以内) / final report: 30 days (60 for 3号)")
 
 
-def holds_personal_data(resource: Resource) -> bool:
-    """True when the resource is labelled with personal, sensitive or payment data."""
+def holds_personal_data(resource: Resource) -> bool | None:
+    """True when the resource is labelled with personal, sensitive or payment data;
+    None when its labels could not be read."""
+    if resource.data_classes is None:
+        return None
     return any(d in PERSONAL for d in resource.data_classes)
 
 
 def classify(rule: RuleInfo, resource: Resource, reads: tuple[str, ...]) -> Appi | None:
     """The APPI view of a non-passing finding, or None if no personal data is held."""
-    if not holds_personal_data(resource):
+    held = holds_personal_data(resource)
+    if held is None:  # never "not personal data" when nobody could tell
+        return Appi(reportable=None, reasons=(), notes=(NOTE_UNKNOWN_DATA, DEADLINES),
+                    personal_data=None)
+    if not held or resource.data_classes is None:
         return None
     reasons = []
     if DataClass.SENSITIVE_PERSONAL in resource.data_classes:

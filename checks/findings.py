@@ -52,10 +52,12 @@ class Appi:
     reportable: bool | None
     reasons: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    #: None when what data the resource holds could not be read.
+    personal_data: bool | None = True
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"personal_data": True, "reportable": self.reportable,
+        return {"personal_data": self.personal_data, "reportable": self.reportable,
                 "reasons": list(self.reasons), "notes": list(self.notes)}
 
 

@@ -124,7 +124,9 @@ class Resource:
     account: str = ""
     region: str = ""
     tags: Mapping[str, str] = field(default_factory=dict)
-    data_classes: tuple[DataClass, ...] = ()
+    #: What data it holds; None when the provider could not read it (e.g. tags denied):
+    #: unknown, so rules that depend on it are undecided and APPI reportability unknown.
+    data_classes: tuple[DataClass, ...] | None = ()
     records: int | None = None
     source: str = ""
     attributes: Mapping[str, Any] = field(default_factory=dict)
@@ -139,7 +141,8 @@ class Resource:
             "account": self.account,
             "region": self.region,
             "tags": dict(self.tags),
-            "data_classes": [d.value for d in self.data_classes],
+            "data_classes": (None if self.data_classes is None
+                             else [d.value for d in self.data_classes]),
             "records": self.records,
             "source": self.source,
         }

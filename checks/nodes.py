@@ -98,7 +98,7 @@ def _envelope_getter(parts: list[str]) -> Callable[[Any], Any]:
 
     def get(res: Resource) -> Any:
         value: Any = getattr(res, head)
-        if head == "data_classes":
+        if head == "data_classes" and value is not None:  # None: could not be read
             value = [d.value for d in value]
         for part in rest:
             value = value.get(part) if isinstance(value, Mapping) else None

@@ -29,7 +29,12 @@ BUILTIN: dict[str, tuple[str, str, str | None]] = {
 # name (as in Resource.provider) -> "module:attribute" of its Observability declaration.
 # Light modules: no SDK is imported to read them. The files provider has none: what an
 # inventory leaves out is unknown (ERROR), never out of reach.
-OBSERVABILITY: dict[str, str] = {}
+OBSERVABILITY: dict[str, str] = {
+    "aws": "mamori.providers.aws.observes:OBSERVES",
+    "azure": "mamori.providers.azure.observes:OBSERVES",
+    "gcp": "mamori.providers.gcp.observes:OBSERVES",
+    "terraform": "mamori.providers.terraform.observes:OBSERVES",
+}
 
 
 @cache

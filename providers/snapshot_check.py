@@ -205,8 +205,10 @@ def _records(data: Mapping[str, Any]) -> int | None:
     return records
 
 
-def _data_classes(data: Mapping[str, Any]) -> tuple[DataClass, ...]:
+def _data_classes(data: Mapping[str, Any]) -> tuple[DataClass, ...] | None:
     classes = data["data_classes"]
+    if classes is None:  # could not be read when the snapshot was taken
+        return None
     if not isinstance(classes, list):
         raise SnapshotProblem(f"expected a list, got {kind_name(classes)}", "data_classes")
     for index, item in enumerate(classes):

@@ -142,7 +142,8 @@ def _appi_row(group: list[Finding]) -> dict[str, Any]:
                                      if n != DEADLINES)}
              for lang in ("en", "ja")}
     return {"label": resource_label(res), "location": resource_location(res),
-            "data_classes": [d.value for d in res.data_classes], "records": res.records,
+            "data_classes": (None if res.data_classes is None
+                             else [d.value for d in res.data_classes]), "records": res.records,
             "rules": [f.rule.id for f in group], "reportable": reportable, **texts}
 
 

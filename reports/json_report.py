@@ -101,7 +101,8 @@ def resource_entry(resource: Resource) -> dict[str, Any]:
         "account": resource.account,
         "region": resource.region,
         "source": resource.source,
-        "data_classes": [d.value for d in resource.data_classes],
+        "data_classes": (None if resource.data_classes is None
+                         else [d.value for d in resource.data_classes]),
         "records": resource.records,
     }
 
