@@ -1,9 +1,7 @@
 """Small helpers shared by the AWS service modules: ARNs, tags, resources, batches.
 
-Tags also carry what AWS cannot know: ``mamori:data-classes`` (comma-separated
-``personal``, ``sensitive_personal``, ``payment``, ``confidential``) and
-``mamori:records`` (number of people whose data the resource holds) fill the
-envelope's ``data_classes`` and ``records``. Values that are not valid are ignored.
+Tags also carry what AWS cannot know: ``mamori:data-classes`` and ``mamori:records``
+fill the envelope's ``data_classes`` and ``records`` (mamori.providers.tags).
 """
 
 from __future__ import annotations
@@ -12,13 +10,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from mamori.checks.model import DataClass, Resource
+from mamori.checks.model import Resource
 from mamori.providers.aws.errors import PROVIDER
+from mamori.providers.tags import data_classes, records
 
 T = TypeVar("T")
 
-DATA_CLASSES_TAG = "mamori:data-classes"
-RECORDS_TAG = "mamori:records"
 
 
 def partition(region: str) -> str:
@@ -45,24 +42,13 @@ def name_tag(tags: Mapping[str, str], default: str) -> str:
     return tags.get("Name") or default
 
 
-def _data_classes(tags: Mapping[str, str]) -> tuple[DataClass, ...]:
-    known = {d.value: d for d in DataClass}
-    values = (v.strip() for v in tags.get(DATA_CLASSES_TAG, "").split(","))
-    return tuple(dict.fromkeys(known[v] for v in values if v in known))
-
-
-def _records(tags: Mapping[str, str]) -> int | None:
-    value = tags.get(RECORDS_TAG, "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def resource(type_: str, id_: str, *, name: str, account: str, region: str, source: str,
              attributes: Mapping[str, Any], tags: Mapping[str, str] | None = None) -> Resource:
     """A ``Resource`` of this provider; data classes and records come from tags."""
     tags = dict(tags or {})
     return Resource(type=type_, id=id_, provider=PROVIDER, name=name, account=account,
-                    region=region, tags=tags, data_classes=_data_classes(tags),
-                    records=_records(tags), source=source, attributes=attributes)
+                    region=region, tags=tags, data_classes=data_classes(tags),
+                    records=records(tags), source=source, attributes=attributes)
 
 
 def utc(value: Any) -> datetime | None:

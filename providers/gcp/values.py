@@ -1,10 +1,8 @@
 """Small pure helpers shared by the GCP collectors: times, CIDRs, ports, resources.
 
-Labels also carry what Google cannot know: ``mamori-data-classes`` (``personal``,
-``sensitive_personal``, ``payment``, ``confidential``, separated by ``-`` since label
-values allow no commas) and ``mamori-records`` (number of people whose data the
-resource holds) fill the envelope's ``data_classes`` and ``records``. Values that are
-not valid are ignored. Nothing here talks to Google or imports an SDK.
+Labels also carry what Google cannot know: ``mamori-data-classes`` (``personal-payment``)
+and ``mamori-records`` fill the envelope's ``data_classes`` and ``records``
+(mamori.providers.tags). Nothing here talks to Google or imports an SDK.
 """
 
 from __future__ import annotations
@@ -15,12 +13,11 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from mamori.checks.model import DataClass, Resource
+from mamori.checks.model import Resource
+from mamori.providers.tags import data_classes, records
 
 PROVIDER = "gcp"
 GLOBAL = "global"
-DATA_CLASSES_LABEL = "mamori-data-classes"
-RECORDS_LABEL = "mamori-records"
 
 # RFC 3339 with up to nanosecond fractions (Google sends nine digits at times).
 _RFC3339 = re.compile(
@@ -100,14 +97,4 @@ def make_resource(rtype: str, rid: str, *, name: str, project: str, region: str,
                     records=records(tags), source=source, attributes=dict(attributes))
 
 
-def data_classes(tags: Mapping[str, str]) -> tuple[DataClass, ...]:
-    """``mamori-data-classes: personal-payment`` → (PERSONAL, PAYMENT)."""
-    known = {d.value: d for d in DataClass}
-    values = re.split(r"[-,\s]+", tags.get(DATA_CLASSES_LABEL, "").strip().lower())
-    return tuple(dict.fromkeys(known[v] for v in values if v in known))
 
-
-def records(tags: Mapping[str, str]) -> int | None:
-    """``mamori-records: 12000`` → 12000."""
-    value = tags.get(RECORDS_LABEL, "").strip()
-    return int(value) if value.isdigit() else None

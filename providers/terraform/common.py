@@ -4,19 +4,17 @@
 between the ``before`` and ``after`` sides); ``provider`` is ``terraform``; ``account``
 is empty (a plan does not say which account it targets). ``tags`` come from ``tags``
 (AWS, Azure) or ``labels`` (GCP). Two optional tags feed the APPI view, since a plan
-cannot know what data a bucket will hold: ``data_classes`` (comma- or space-separated,
-e.g. ``personal,payment``) and ``records`` (number of people), also spelled with a
-``mamori:`` prefix.
+cannot know what data a bucket will hold: ``mamori:data-classes`` (``personal,payment``)
+and ``mamori:records`` (number of people), read by mamori.providers.tags.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from mamori.checks.model import DataClass, Resource
+from mamori.checks.model import Resource
 from mamori.checks.network import (
     ProtocolError,
     SourceError,
@@ -24,6 +22,7 @@ from mamori.checks.network import (
     normalize_source,
 )
 from mamori.checks.text import printable
+from mamori.providers.tags import data_classes, records
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource
 from mamori.providers.terraform.shape import PlanProblem
@@ -32,7 +31,6 @@ from mamori.providers.terraform.values import UNKNOWN, known_str
 PROVIDER = "terraform"
 INTERNET = ("0.0.0.0/0", "::/0")
 
-_CLASSES = {d.value: d for d in DataClass}
 
 Mapper = Callable[[TfResource, Index], Iterable[Resource]]
 
@@ -45,18 +43,6 @@ def tags_of(res: TfResource) -> dict[str, str]:
             return {str(k): str(v) for k, v in value.items()
                     if v is not UNKNOWN and v is not None}
     return {}
-
-
-def _data_classes(tags: Mapping[str, str]) -> tuple[DataClass, ...]:
-    text = tags.get("mamori:data_classes", tags.get("data_classes", ""))
-    if not text:
-        return ()
-    return tuple(_CLASSES[w] for w in re.split(r"[\s,;]+", text) if w in _CLASSES)
-
-
-def _records(tags: Mapping[str, str]) -> int | None:
-    text = tags.get("mamori:records", tags.get("records", ""))
-    return int(text) if text.isdigit() else None
 
 
 def make(res: TfResource, rtype: str, attributes: dict[str, Any], index: Index, *,
@@ -72,7 +58,7 @@ def make(res: TfResource, rtype: str, attributes: dict[str, Any], index: Index, 
         type=rtype, id=res.address + suffix, provider=PROVIDER,
         name=name or known_str(res.get("name")) or res.address + suffix,
         region=region if region is not None else region_of(res, index), tags=tags,
-        data_classes=_data_classes(tags), records=_records(tags), source=res.address,
+        data_classes=data_classes(tags), records=records(tags), source=res.address,
         attributes=attributes)
 
 

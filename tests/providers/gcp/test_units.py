@@ -99,9 +99,14 @@ def test_resources_from_labels() -> None:
                              attributes={}, tags={"mamori-data-classes":
                                                   "sensitive_personal-bogus-payment",
                                                   "mamori-records": "1500"})
-    assert resource.data_classes == (DataClass.SENSITIVE_PERSONAL, DataClass.PAYMENT)
+    # An unknown word makes the classes unknown, never "less personal" (providers/tags.py).
+    assert resource.data_classes is None
     assert resource.records == 1500
     assert resource.provider == "gcp"
+    clean = make_resource("bucket", "b", name="b", project="p", region="us", source="s",
+                          attributes={}, tags={"mamori-data-classes":
+                                               "sensitive_personal-payment"})
+    assert clean.data_classes == (DataClass.SENSITIVE_PERSONAL, DataClass.PAYMENT)
 
 
 def test_error_codes_and_scrubbing() -> None:
