@@ -20,6 +20,8 @@ error with file, line and key, never a silently ignored setting.
       fail_on: high                    # critical|high|medium|low|info|none
       allow_incomplete: false
     history: ./mamori.db               # SQLite file (relative to this file) or postgresql://
+    hr_join:
+      keys: [email, employee_id, account]   # how accounts are joined to HR person records
 """
 
 from __future__ import annotations
@@ -69,6 +71,13 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "history": {"type": "string", "minLength": 1,
                     "description": "Run history: a SQLite file (relative to this file) or "
                                    "a postgresql:// URL (prefer $MAMORI_HISTORY for secrets)."},
+        "hr_join": {"type": "object", "additionalProperties": False,
+                    "description": "How user accounts are joined to HR person records "
+                                   "(docs/hr-join.md).",
+                    "properties": {"keys": {"type": "array", "minItems": 1,
+                                            "uniqueItems": True,
+                                            "items": {"enum": ["email", "employee_id",
+                                                               "account"]}}}},
     },
 }
 
@@ -88,6 +97,8 @@ class Config:
     allow_incomplete: bool | None = None
     #: ``history:``: a SQLite path (resolved against the config's folder) or a URL.
     history: str | None = None
+    #: ``hr_join.keys``: which keys join user accounts to HR person records, in order.
+    hr_keys: tuple[str, ...] = ("email", "employee_id", "account")
     doc: Document | None = None
     #: The config file this was read from (an input: outputs may not overwrite it).
     path: Path | None = None
@@ -122,6 +133,7 @@ def load_config(path: Path) -> Config:
         fail_on=gate.get("fail_on"),
         allow_incomplete=gate.get("allow_incomplete"),
         history=_history_target(data.get("history"), base),
+        hr_keys=tuple(data.get("hr_join", {}).get("keys", Config.hr_keys)),
         doc=doc,
         path=path,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import getpass
 import socket
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +25,7 @@ from mamori.checks.config import Config, check_rules
 from mamori.checks.engine import Engine
 from mamori.checks.errors import UsageError
 from mamori.checks.findings import Finding, RunInfo, ScanResult
+from mamori.checks.hrjoin import HrIndex, join, with_hr_facts
 from mamori.checks.model import Cause, CollectionError, Resource
 from mamori.checks.observability import Lookup
 from mamori.checks.ruleset import (
@@ -126,6 +127,10 @@ def run_scan(request: ScanRequest) -> ScanResult:
     findings: list[Finding] = []
     errors: list[CollectionError] = []
     accounts: set[str] = set()
+    # Users wait for the HR records (which may come from any input, in any order); the
+    # rest is evaluated as it streams in.
+    users: list[Resource] = []
+    hr = HrIndex(request.config.hr_keys)
     resources = 0
     with ExitStack() as stack:
         writer = _snapshot_writer(stack, request.save_inventory)
@@ -138,12 +143,18 @@ def run_scan(request: ScanRequest) -> ScanResult:
                     tally.count(index, item)
                     if item.account:
                         accounts.add(f"{item.provider}:{item.account}")
+                    if item.type == "user":
+                        users.append(item)
+                        continue
+                    if item.type == "person":
+                        hr.add(item)
                     findings.extend(engine.evaluate(item))
                     if request.progress is not None and resources % 500 == 0:
                         request.progress(resources, len(findings))
                 else:
                     errors.append(item)
                     findings.extend(engine.collection_failed(item))
+    findings.extend(_evaluate_users(engine, users, hr, as_of))
     run = RunInfo(as_of=as_of, started=started, finished=datetime.now(UTC),
                   providers=tuple(p.describe() for p in request.providers),
                   accounts=tuple(sorted(accounts)), ruleset_hash=ruleset_hash(rules),
@@ -152,6 +163,14 @@ def run_scan(request: ScanRequest) -> ScanResult:
     return ScanResult(run=run, rules=[r.info for r in rules], findings=findings, errors=errors,
                       rule_stats=engine.stats(), causes_selected=causes,
                       gate_notes=tuple(tally.notes()))
+
+
+def _evaluate_users(engine: Engine, users: list[Resource], hr: HrIndex,
+                    as_of: datetime) -> Iterator[Finding]:
+    """Join the users to the HR records (when the scan has any), then evaluate them."""
+    engine.observability = with_hr_facts(engine.observability, joined=bool(hr))
+    for user in users:
+        yield from engine.evaluate(join(user, hr, as_of) if hr else user)
 
 
 def declared_observability() -> Lookup:

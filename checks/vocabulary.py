@@ -44,6 +44,8 @@ class Field:
     # A BOOL that may be written as the date it became true (an asset ledger's disposal
     # date): the value is then true, and the date is stored under this attribute.
     date_attr: str = ""
+    # An ENUM's other spellings as HR and asset exports write them (退職 → leaver).
+    synonyms: Mapping[str, str] = field(default_factory=dict)
 
 
 def _f(kind: Kind, doc: str, **kw: object) -> Field:
@@ -51,6 +53,17 @@ def _f(kind: Kind, doc: str, **kw: object) -> Field:
 
 
 B, N, S, D = Kind.BOOL, Kind.INT, Kind.STR, Kind.DATE
+
+#: Employment statuses as Japanese and English HR exports write them.
+EMPLOYMENT_SYNONYMS: dict[str, str] = {
+    "在籍": "active", "在職": "active", "現職": "active", "employed": "active",
+    "current": "active", "退職": "leaver", "退職者": "leaver", "退職済": "leaver",
+    "離職": "leaver", "left": "leaver", "terminated": "leaver", "former": "leaver",
+    "契約": "contractor", "契約社員": "contractor", "派遣": "contractor",
+    "派遣社員": "contractor", "業務委託": "contractor", "委託": "contractor",
+    "contract": "contractor", "不明": "unknown",
+}
+_EMPLOYMENT = ("active", "leaver", "contractor", "unknown")
 
 ACCESS_KEY: dict[str, Field] = {
     "id": _f(S, "access key id (public identifier, not the secret)"),
@@ -83,7 +96,7 @@ VOCABULARY: dict[str, dict[str, Field]] = {
         "last_active": _f(D, "last sign-in or API activity, or 'never'", never=True),
         "created": _f(D, "when the account was created"),
         "employment": _f(Kind.ENUM, "HR status of the person behind the account",
-                         choices=("active", "leaver", "contractor", "unknown")),
+                         choices=_EMPLOYMENT, synonyms=EMPLOYMENT_SYNONYMS),
         "guest": _f(B, "an external/guest identity"),
         "access_keys": _f(Kind.OBJECT_LIST, "programmatic keys", item=ACCESS_KEY),
         "mfa_enforced": _f(B, "a second factor is required at every sign-in of this user"),
@@ -192,8 +205,8 @@ VOCABULARY: dict[str, dict[str, Field]] = {
         "training_completed": _f(D, "last security training completed, or 'never'",
                                  never=True),
         "phishing_drill_failed": _f(B, "failed the latest phishing drill"),
-        "employment": _f(Kind.ENUM, "HR status", choices=("active", "leaver", "contractor",
-                                                          "unknown")),
+        "employment": _f(Kind.ENUM, "HR status (在籍, 退職, 契約... are read too)",
+                         choices=_EMPLOYMENT, synonyms=EMPLOYMENT_SYNONYMS),
         "left_on": _f(D, "last working day (for leavers)"),
         "emails": _f(Kind.STR_LIST, "e-mail addresses / UPNs of the person's accounts"),
         "employee_id": _f(S, "employee number"),

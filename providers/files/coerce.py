@@ -162,6 +162,8 @@ def to_enum(field: Field, value: Any, text: str | None) -> str:
     word = _words(value).replace("-", "_").replace(" ", "_")
     if word in field.choices:
         return word
+    if _words(value) in field.synonyms:
+        return field.synonyms[_words(value)]
     raise ValueProblem(f"expected one of {', '.join(field.choices)}", value,
                        hint=did_you_mean(word, field.choices))
 
