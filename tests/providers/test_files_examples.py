@@ -60,10 +60,16 @@ def test_values_from_the_shift_jis_hr_export(estate: list[Resource]) -> None:
     person = by_id(estate, "person", "E1002")
     assert person.name == "鈴木 彩香"
     assert person.source.endswith("examples/acme/hr/people.csv:row 3")
-    assert person.attributes == {"training_completed": date(2025, 10, 1),
+    assert person.attributes == {"employment": "active",  # 在籍
+                                 "emails": ["suzuki.ayaka@acme-shoji.co.jp"],
+                                 "accounts": ["suzuki.ayaka"],
+                                 "training_completed": date(2025, 10, 1),
                                  "phishing_drill_failed": True,
                                  "x_department": "営業部", "x_office": "東京本社"}
-    assert by_id(estate, "person", "E1004").attributes["training_completed"] == "never"
+    leaver = by_id(estate, "person", "E1004").attributes
+    assert (leaver["training_completed"], leaver["employment"], leaver["left_on"]) == (
+        "never", "leaver", date(2026, 7, 31))  # never, 退職, 2026/07/31
+    assert by_id(estate, "person", "E2004").attributes["employment"] == "contractor"  # 契約社員
 
 
 def test_mix_of_pass_fail_and_unknown(estate: list[Resource]) -> None:
