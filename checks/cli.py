@@ -322,6 +322,20 @@ def rules_validate(paths: tuple[Path, ...]) -> None:
     click.echo(f"ok: {len(specs)} rule(s) valid")
 
 
+@rules.command("coverage")
+@_rule_options
+def rules_coverage(config_path: Path | None, rule_paths: tuple[Path, ...]) -> None:
+    """Which rule each provider can decide, from their declarations (docs/coverage.md)."""
+    from mamori.checks.coverage_matrix import markdown
+    from mamori.checks.hrjoin import with_hr_facts
+    from mamori.providers.registry import OBSERVABILITY, observability
+
+    config = discover(config_path, Path.cwd())
+    lookup = with_hr_facts(observability, joined=False)
+    declarations = {name: d for name in OBSERVABILITY if (d := lookup(name)) is not None}
+    click.echo(markdown(load_rule_specs(config, rule_paths), declarations), nl=False)
+
+
 @cli.command()
 @click.argument("kind", type=click.Choice(["rule", "config", "report"]))
 def schema(kind: str) -> None:
