@@ -33,6 +33,7 @@ from mamori.checks.nodes import (
     Node,
     all_of,
     any_of,
+    counter,
     exists_test,
     getter,
     negate,
@@ -43,6 +44,10 @@ from mamori.checks.op_network import target_spans
 from mamori.checks.operators import (
     ALL_KEYWORDS,
     COMBINATORS,
+    COUNT,
+    COUNT_BOUND,
+    COUNT_COMPARISONS,
+    COUNT_WHERE,
     EXISTS,
     IGNORE_CASE,
     IGNORING,
@@ -188,11 +193,16 @@ def _test(cond: Mapping[str, Any], op: str, path: KeyPath, env: CompileEnv,
     secret = attr is not None and item_fields is None and vocab.is_secret(env.resource_type, attr)
     reads = (attr,) if attr and item_fields is None else ()
     op_path = (*path, op)
-    if op in QUANTIFIERS:
+    if op in QUANTIFIERS or op == COUNT:
         if attr is None:
             raise env.fail(f"'{op}' needs 'attr' naming a list", path)
         field_ = vocab.lookup(env.resource_type, attr)
         inner_fields = dict(field_.item) if field_ is not None else {}
+        if op == COUNT:
+            where, shown, comparison, bound = _count(cond[op], op_path, env, inner_fields,
+                                                     depth)
+            return Compiled(counter(attr, get, where, comparison, bound, secret),
+                            f"{attr} count({shown}) {comparison} {bound}", reads)
         inner = _compile(cond[op], op_path, env, inner_fields, depth + 1)
         return Compiled(quantifier(op, attr, get, inner.node, secret),
                         f"{attr} {op}({inner.text})", reads)
@@ -206,6 +216,35 @@ def _test(cond: Mapping[str, Any], op: str, path: KeyPath, env: CompileEnv,
     text = (f"{attr or 'item'} {op} {_show(operand)}" + (" ignoring case" if ignore_case else "")
             + ignoring_text)
     return Compiled(value_test(attr, get, pred, op, secret), text, reads)
+
+
+def _count(spec: Any, path: KeyPath, env: CompileEnv, item_fields: Mapping[str, vocab.Field],
+           depth: int) -> tuple[Node | None, str, str, int]:
+    """``count: {where: c, lte: N}``: the compiled ``where`` (None: every item counts),
+    how it reads, and exactly one of eq/ne/gt/gte/lt/lte with a non-negative integer."""
+    shape = f"{{{COUNT_WHERE}: CONDITION, one of {'/'.join(COUNT_COMPARISONS)}: N}}"
+    if not isinstance(spec, dict):
+        raise env.fail(f"'{COUNT}' expects a mapping {shape}, got {_brief(spec)}", path)
+    for key in spec:
+        if key != COUNT_WHERE and key not in COUNT_COMPARISONS:
+            hint = suggest(str(key), [COUNT_WHERE, *COUNT_COMPARISONS])
+            raise env.fail(f"unknown key '{printable(str(key))}' in '{COUNT}'{hint}; "
+                           f"expected {shape}", (*path, key))
+    compared = [k for k in spec if k in COUNT_COMPARISONS]
+    if len(compared) != 1:
+        found = ", ".join(compared) or "none"
+        raise env.fail(f"'{COUNT}' needs exactly one comparison "
+                       f"({', '.join(COUNT_COMPARISONS)}), found {found}", path)
+    comparison = compared[0]
+    bound_path = (*path, comparison)
+    bound = _resolve_operand(spec[comparison], bound_path, env)
+    if not jsonschema.Draft202012Validator(COUNT_BOUND).is_valid(bound):
+        raise env.fail(f"'{comparison}' in '{COUNT}' expects a whole number of items "
+                       f"(0 or more), got {_brief(bound)}", bound_path)
+    if COUNT_WHERE not in spec:
+        return None, "every item", comparison, int(bound)
+    inner = _compile(spec[COUNT_WHERE], (*path, COUNT_WHERE), env, item_fields, depth + 1)
+    return inner.node, f"where {inner.text}", comparison, int(bound)
 
 
 def _ignore_case(cond: Mapping[str, Any], op: str, path: KeyPath, env: CompileEnv) -> bool:

@@ -186,3 +186,54 @@ def fold(kind: str, results: list[bool | None]) -> bool | None:
     if kind == "every":
         return False if False in results else (None if None in results else True)
     return False if True in results else (None if None in results else True)  # none
+
+
+def count_verdict(comparison: str, bound: int, matched: int, unknown: int) -> bool | None:
+    """``count <comparison> bound`` when ``matched`` items surely match and ``unknown``
+    more may: the count lies in [matched, matched + unknown], and the verdict is the one
+    every count in that range gives, or None when two counts in it disagree."""
+    low, high = matched, matched + unknown
+    if comparison in ("eq", "ne"):
+        if low == high == bound:
+            equal: bool | None = True
+        elif bound < low or bound > high:
+            equal = False
+        else:
+            equal = None
+        return equal if comparison == "eq" or equal is None else not equal
+    holds = _ORDER[comparison]
+    at_low, at_high = holds(low, bound), holds(high, bound)
+    # gt/gte/lt/lte are monotone in the count: the ends of the range decide for all of it.
+    return at_low if at_low == at_high else None
+
+
+_ORDER: dict[str, Callable[[int, int], bool]] = {
+    "gt": lambda n, b: n > b, "gte": lambda n, b: n >= b,
+    "lt": lambda n, b: n < b, "lte": lambda n, b: n <= b,
+}
+
+
+def counter(attr: str, get: Callable[[Any], Any], where: Node | None, comparison: str,
+            bound: int, secret: bool) -> Node:
+    """``count``: how many items of the list at ``attr`` satisfy ``where`` (every item
+    without it), compared with ``bound``. Items whose match is unknown make the result
+    unknown only when they could change it; not a list is unknown."""
+    def node(obj: Any, ev: Evaluation, label: str) -> bool | None:
+        where_ = _label(label, attr)
+        items = get(obj)
+        if items is MISSING:
+            ev.missing.append(where_)
+            return None
+        if not isinstance(items, list | tuple):
+            ev.problems.append(f"{where_} is not a list")
+            return None
+        _note(ev, where_, items, secret)
+        if where is None:
+            return count_verdict(comparison, bound, len(items), 0)
+        saved, ev.record = ev.record, False
+        try:
+            results = [where(item, ev, f"{where_}[{i}]") for i, item in enumerate(items)]
+        finally:
+            ev.record = saved
+        return count_verdict(comparison, bound, results.count(True), results.count(None))
+    return node

@@ -276,7 +276,13 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in _TABLE}
 EXISTS = "exists"
 COMBINATORS = ("all", "any", "not")
 QUANTIFIERS = ("some", "every", "none")
-ALL_KEYWORDS = (*COMBINATORS, *QUANTIFIERS, EXISTS, *OPERATORS)
+#: ``{attr: LIST, count: {where: c, lte: N}}``: how many items satisfy ``where`` (every
+#: item without it), compared with exactly one of COUNT_COMPARISONS.
+COUNT = "count"
+COUNT_WHERE = "where"
+COUNT_COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte")
+COUNT_BOUND: dict[str, Any] = {"type": "integer", "minimum": 0}
+ALL_KEYWORDS = (*COMBINATORS, *QUANTIFIERS, COUNT, EXISTS, *OPERATORS)
 #: Keys that qualify a test rather than being one.
 IGNORE_CASE = "ignore_case"
 IGNORING = "ignoring"

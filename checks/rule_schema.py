@@ -12,6 +12,10 @@ from typing import Any
 from mamori.checks.model import Cause, Framework, Severity
 from mamori.checks.operators import (
     COMBINATORS,
+    COUNT,
+    COUNT_BOUND,
+    COUNT_COMPARISONS,
+    COUNT_WHERE,
     EXISTS,
     IGNORE_CASE,
     IGNORING,
@@ -61,6 +65,15 @@ def _modifiers(op: Operator) -> dict[str, Any]:
     return extra
 
 
+def _count_schema(param: dict[str, Any]) -> dict[str, Any]:
+    """The operand of ``count``: an optional ``where`` and exactly one comparison."""
+    bound = {"anyOf": [COUNT_BOUND, param], "description": "a number of items"}
+    props: dict[str, Any] = {COUNT_WHERE: {**_REF, "description": "the items to count"}}
+    props.update({c: bound for c in COUNT_COMPARISONS})
+    return {"type": "object", "properties": props, "additionalProperties": False,
+            "oneOf": [{"required": [c]} for c in COUNT_COMPARISONS]}
+
+
 def condition_schema() -> dict[str, Any]:
     """The schema of one condition: a combinator, a quantifier or an operator test."""
     param = {"$ref": "#/$defs/param"}
@@ -73,6 +86,10 @@ def condition_schema() -> dict[str, Any]:
     ]
     branches += [_one_key(q, _REF, True, f"'{q}' item of the list at attr satisfies it")
                  for q in QUANTIFIERS]
+    branches.append(_one_key(COUNT, _count_schema(param), True,
+                             "how many items of the list at attr satisfy 'where' (every item "
+                             "without it), compared with exactly one of "
+                             + ", ".join(COUNT_COMPARISONS)))
     branches.append(_one_key(EXISTS, {"anyOf": [{"type": "boolean"}, param]}, True,
                              "the attribute is present (true) or absent (false)"))
     branches += [_one_key(op.name, {"anyOf": [op.schema, param]}, True, op.doc, _modifiers(op))

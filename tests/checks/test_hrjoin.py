@@ -71,7 +71,7 @@ def test_an_unmatched_account_keeps_its_own_status() -> None:
 
 
 def test_one_key_claimed_by_two_people_is_an_input_error() -> None:
-    with pytest.raises(InventoryError, match="belongs to two people: E1 .* and E9"):
+    with pytest.raises(InventoryError, match=r"belongs to two people: E1 .* and E9"):
         build_index([*PEOPLE, person("E9", emails=["tanaka@acme.example"])])
 
 

@@ -138,7 +138,7 @@ def test_security_group_rule_and_vpc_rule(plan: PlanBuilder) -> None:
     plan.add("aws_vpc_security_group_ingress_rule.pg", after={
         "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432}, unknown={"cidr_ipv4": True})
     found = resources(plan)
-    assert verdict(found["aws_security_group_rule.rdp"], "MAM-NET-001") == "FAIL"
+    assert verdict(found["aws_security_group_rule.rdp"], "MAM-NET-004") == "FAIL"
     assert verdict(found["aws_vpc_security_group_ingress_rule.all"], "MAM-NET-003") == "FAIL"
     assert verdict(found["aws_vpc_security_group_ingress_rule.pg"], "MAM-NET-002") == "ERROR"
 

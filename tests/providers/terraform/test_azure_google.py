@@ -61,7 +61,7 @@ def test_network_security_rules(plan: PlanBuilder) -> None:
         nsg_rule("ssh", "22", "*"), nsg_rule("vnet", "22", "VirtualNetwork"),
         nsg_rule("deny", "*", "*", "Deny")]})
     found = resources(plan)
-    assert verdict(found["azurerm_network_security_rule.rdp"], "MAM-NET-001") == "FAIL"
+    assert verdict(found["azurerm_network_security_rule.rdp"], "MAM-NET-004") == "FAIL"
     assert verdict(found["azurerm_network_security_group.g#security_rule/ssh"],
                    "MAM-NET-001") == "FAIL"
     vnet = found["azurerm_network_security_group.g#security_rule/vnet"]

@@ -118,7 +118,7 @@ def test_network_rules(address: str, protocol: str, ports: list[list[int]]) -> N
 
 @pytest.mark.parametrize(("address", "rule", "expected"), [
     ("aws_security_group_rule.ssh", "MAM-NET-001", "FAIL"),
-    ("aws_vpc_security_group_ingress_rule.rdp", "MAM-NET-001", "FAIL"),
+    ("aws_vpc_security_group_ingress_rule.rdp", "MAM-NET-004", "FAIL"),
     ("aws_vpc_security_group_ingress_rule.all", "MAM-NET-003", "FAIL"),
     ("aws_security_group.web#ingress/all/0-0", "MAM-NET-003", "PASS"),
     ("aws_security_group_rule.dns", "MAM-NET-001", "PASS"),
