@@ -158,6 +158,9 @@ def parse_as_of(text: str | None) -> datetime | None:
               help="Exit 1 on a FAIL at or above this severity (default: low; none = never).")
 @click.option("--allow-incomplete", is_flag=True, default=None,
               help="Exit 0 instead of 3 when findings are ERROR or collection failed.")
+@click.option("--require-assessed", is_flag=True, default=None,
+              help="Exit 3 when findings are NOT_ASSESSED (a fact no source given can "
+                   "supply); default: listed, not gated.")
 @click.option("--save-inventory", type=click.Path(path_type=Path),
               help="Also save everything collected as a snapshot (JSON Lines).")
 @click.option("--waivers", "waivers_path", type=click.Path(path_type=Path),
@@ -170,10 +173,11 @@ def parse_as_of(text: str | None) -> datetime | None:
 def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path: Path | None,
          rule_paths: tuple[Path, ...], no_builtin_rules: bool, causes: tuple[str, ...],
          as_of: str | None, formats: str, out_dir: Path, lang: str, fail_on: str | None,
-         allow_incomplete: bool | None, save_inventory: Path | None,
-         waivers_path: Path | None, baseline_path: Path | None, quiet: bool,
-         history: str | None, fail_on_new: bool, notify: tuple[str, ...], notify_format: str,
-         notify_timeout: float, report_url: str | None, **cloud_flags: Any) -> None:
+         allow_incomplete: bool | None, require_assessed: bool | None,
+         save_inventory: Path | None, waivers_path: Path | None,
+         baseline_path: Path | None, quiet: bool, history: str | None, fail_on_new: bool,
+         notify: tuple[str, ...], notify_format: str, notify_timeout: float,
+         report_url: str | None, **cloud_flags: Any) -> None:
     """Collect inventories, evaluate the rules and write reports (exit 0/1/2/3)."""
     from mamori.checks.history.nightly import Nightly, NightlyOptions
     from mamori.checks.reporting import parse_formats, write_reports
@@ -215,7 +219,9 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
         say(f"mamori: {note}")
     result = nightly.compare(result, providers)
     policy = policy_from(fail_on, allow_incomplete, config_fail_on=config.fail_on,
-                         config_allow=config.allow_incomplete)
+                         config_allow=config.allow_incomplete,
+                         require_assessed=require_assessed,
+                         config_require_assessed=config.require_assessed)
     verdict = decide(result, nightly.policy(policy))
     result = nightly.record(result, verdict)
     written = write_reports(result, verdict, wanted, out_dir, lang)

@@ -19,6 +19,7 @@ error with file, line and key, never a silently ignored setting.
     gate:
       fail_on: high                    # critical|high|medium|low|info|none
       allow_incomplete: false
+      require_assessed: false          # true: NOT_ASSESSED findings make exit 3
     history: ./mamori.db               # SQLite file (relative to this file) or postgresql://
     hr_join:
       keys: [email, employee_id, account]   # how accounts are joined to HR person records
@@ -67,7 +68,12 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "params": {"type": "object", "additionalProperties": {"type": "object"}},
         "gate": {"type": "object", "additionalProperties": False,
                  "properties": {"fail_on": {"enum": _THRESHOLDS},
-                                "allow_incomplete": {"type": "boolean"}}},
+                                "allow_incomplete": {"type": "boolean"},
+                                "require_assessed": {
+                                    "type": "boolean",
+                                    "description": "NOT_ASSESSED findings make the run "
+                                                   "incomplete (exit 3), as "
+                                                   "--require-assessed does."}}},
         "history": {"type": "string", "minLength": 1,
                     "description": "Run history: a SQLite file (relative to this file) or "
                                    "a postgresql:// URL (prefer $MAMORI_HISTORY for secrets)."},
@@ -95,6 +101,8 @@ class Config:
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     fail_on: str | None = None
     allow_incomplete: bool | None = None
+    #: ``gate.require_assessed``: NOT_ASSESSED findings make exit 3 (--require-assessed).
+    require_assessed: bool | None = None
     #: ``history:``: a SQLite path (resolved against the config's folder) or a URL.
     history: str | None = None
     #: ``hr_join.keys``: which keys join user accounts to HR person records, in order.
@@ -132,6 +140,7 @@ def load_config(path: Path) -> Config:
         params=data.get("params", {}),
         fail_on=gate.get("fail_on"),
         allow_incomplete=gate.get("allow_incomplete"),
+        require_assessed=gate.get("require_assessed"),
         history=_history_target(data.get("history"), base),
         hr_keys=tuple(data.get("hr_join", {}).get("keys", Config.hr_keys)),
         doc=doc,

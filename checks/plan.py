@@ -5,14 +5,21 @@ Both sides of the plan are evaluated with the same compiled rules: the planned s
 matched by fingerprint (rule id + provider + account + resource id, the id being the plan
 address) and each failing one gets ``change``:
 
-- ``introduced``: FAIL or ERROR after, and not failing before (a resource the plan
-  creates counts: it had no finding before);
-- ``unchanged``: FAIL after and FAIL before; also ERROR after where the finding was
-  already FAIL or ERROR before (an attribute no plan can show, such as a user's last
-  sign-in, is not something this change introduced);
+- ``introduced``: FAIL after and not failing before (a resource the plan creates counts:
+  it had no finding before); ERROR or NOT_ASSESSED after unless ``unchanged`` says so;
+- ``unchanged``: FAIL after and FAIL before; ERROR or NOT_ASSESSED after where the
+  finding was FAIL before (it was failing and still cannot be shown fixed), or had the
+  same status for the same reason before (the same attributes could not be read, or
+  the same facts are out of the plan's reach: this change did not bring the gap);
 - ``fixed``: FAIL before and PASS after, the rule no longer applying, or the resource
   deleted. Fixed findings are in the result as PASS with ``change="fixed"`` and the
   evidence of the side that decided them, so reports can list what the change repairs.
+
+What no plan can show (a user's MFA or last sign-in, employment) is declared by the
+terraform provider (:mod:`mamori.providers.terraform.observes`): rules that need it are
+NOT_ASSESSED, which never gates unless ``--require-assessed``. An ERROR now means a value
+the plan should show is unknown until apply or unreadable: introduced unless the same
+gap was there before.
 
 PASS findings that were not failing before keep ``change=None``. The gate
 (:mod:`mamori.ci.gate`) then counts only ``introduced`` findings by default.
@@ -119,13 +126,23 @@ def _failing(finding: Finding | None) -> bool:
     return finding is not None and finding.status is Status.FAIL
 
 
+def _same_gap(now: Finding, before: Finding | None) -> bool:
+    """The before side was already failing, or undecided in the same way (same status,
+    same missing attributes, same message: the change did not bring the gap)."""
+    if before is None:
+        return False
+    if before.status is Status.FAIL:
+        return True
+    return (before.status is now.status and before.missing == now.missing
+            and before.message == now.message)
+
+
 def change_of(now: Finding, before: Finding | None) -> str | None:
     """How one after-side finding relates to the before side (None: not a failure)."""
     if now.status is Status.FAIL:
         return UNCHANGED if _failing(before) else INTRODUCED
-    if now.status is Status.ERROR:
-        was_bad = before is not None and before.status in (Status.FAIL, Status.ERROR)
-        return UNCHANGED if was_bad else INTRODUCED
+    if now.status in (Status.ERROR, Status.NOT_ASSESSED):
+        return UNCHANGED if _same_gap(now, before) else INTRODUCED
     if now.status is Status.PASS and _failing(before):
         return FIXED
     return None

@@ -2,9 +2,10 @@
 
 Loaded lazily by ``mamori.checks.cli`` (see ``LAZY_COMMANDS``). Exit codes are the
 scan's: 0 clean, 1 a gated FAIL at or above ``--fail-on``, 2 bad input (a file that is
-not a readable plan included), 3 gated findings could not be decided. By default only
-failures the change *introduces* are gated; ``--all`` gates on every finding of the
-planned state, as ``mamori scan`` would.
+not a readable plan included), 3 gated findings could not be decided (ERROR; with
+``--require-assessed`` also NOT_ASSESSED: a fact no plan can show, such as a user's MFA).
+By default only findings the change *introduces* are gated; ``--all`` gates on every
+finding of the planned state, as ``mamori scan`` would.
 """
 
 from __future__ import annotations
@@ -43,13 +44,17 @@ from mamori.ci.scan_options import load_gate_inputs
 @click.option("--as-of", "as_of", help="Evaluate dates against this day (default: now).")
 @click.option("--allow-incomplete", is_flag=True, default=None,
               help="Exit 0 instead of 3 when gated findings are ERROR.")
+@click.option("--require-assessed", is_flag=True, default=None,
+              help="Exit 3 when gated findings are NOT_ASSESSED (a fact no plan can "
+                   "show); default: listed, not gated.")
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True)
 @click.option("--waivers", "waivers_path", type=click.Path(path_type=Path),
               help="Waivers file: covered FAILs show as WAIVED until they expire.")
 def plan(plan_file: Path, config_path: Path | None, rule_paths: tuple[Path, ...],
          causes: tuple[str, ...], fail_on: str | None, gate_all: bool, formats: str,
          out_dir: Path, tf_root: Path | None, as_of: str | None,
-         allow_incomplete: bool | None, lang: str, waivers_path: Path | None) -> None:
+         allow_incomplete: bool | None, require_assessed: bool | None, lang: str,
+         waivers_path: Path | None) -> None:
     """Evaluate a `terraform show -json` plan; gate on what the change introduces."""
     wanted = parse_formats(formats)
     gate_inputs = load_gate_inputs(waivers_path, None)  # a bad file is exit 2 before work
@@ -64,7 +69,9 @@ def plan(plan_file: Path, config_path: Path | None, rule_paths: tuple[Path, ...]
         click.echo(f"mamori: {note}", err=True)
     policy = policy_from(fail_on, allow_incomplete, config_fail_on=config.fail_on,
                          config_allow=config.allow_incomplete,
-                         only_changes=None if gate_all else frozenset({INTRODUCED}))
+                         only_changes=None if gate_all else frozenset({INTRODUCED}),
+                         require_assessed=require_assessed,
+                         config_require_assessed=config.require_assessed)
     verdict = decide(result, policy)
     write_reports(result, verdict, wanted, out_dir, lang)
     sys.exit(int(verdict.exit_code))

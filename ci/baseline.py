@@ -11,7 +11,9 @@ names), sorted so that the file diffs well in review. A FAIL entry baselines the
 finding while it still FAILs. An ERROR entry baselines nothing: an undecided finding
 cannot be accepted, and if it later turns FAIL that failure was never seen, so it gates.
 An entry whose rule ran but whose finding no longer fails is **stale** (fixed, or the
-resource is gone): reported so the baseline can be refreshed, never gating.
+resource is gone): reported so the baseline can be refreshed, never gating. A finding that
+is NOT_ASSESSED now was not re-checked, so its entry is not stale either; NOT_ASSESSED
+findings are never recorded (nothing was decided to accept) and never baselined.
 
 Unlike Checkov's baseline, a malformed file is an error (exit 2) with file, line and key
 (NaN, control characters, nesting too deep included), and every entry names its rule,
@@ -40,7 +42,8 @@ from mamori.checks.yamlsrc import Document, parse_documents
 
 FORMAT_VERSION = 1
 _RECORDED = (Status.FAIL, Status.ERROR)
-_STILL_FAILING = frozenset({Status.FAIL, Status.ERROR, Status.WAIVED})
+#: Not known to be fixed: still failing, undecided, waived, or not re-checked this run.
+_STILL_FAILING = frozenset({Status.FAIL, Status.ERROR, Status.WAIVED, Status.NOT_ASSESSED})
 _TEXT = {"type": "string"}
 
 BASELINE_SCHEMA: dict[str, Any] = {

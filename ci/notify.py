@@ -2,9 +2,11 @@
 
 The summary puts new failures first, then counts per status and per cause (with new and
 resolved per cause when a history was compared), the gate's verdict and a link or path
-to the report. Three payload styles: ``json`` (the summary itself, for your own
-receivers), ``slack`` (incoming-webhook ``text`` + ``blocks``) and ``teams`` (a message
-with one Adaptive Card, as Teams Workflows webhooks take it).
+to the report. NOT_ASSESSED findings are counted on their own, never with the failures or
+the passes, with the facts they need and the sources that could supply them. Three
+payload styles: ``json`` (the summary itself, for your own receivers), ``slack``
+(incoming-webhook ``text`` + ``blocks``) and ``teams`` (a message with one Adaptive Card,
+as Teams Workflows webhooks take it).
 
 Delivery has a timeout and a bounded retry (connection errors, timeouts, HTTP 429 and
 5xx; other 4xx answers are final). A notification that still fails is returned as a
@@ -32,7 +34,7 @@ from urllib.parse import urlsplit
 
 from mamori.checks.findings import Finding, GateNote, ScanResult
 from mamori.checks.model import Status
-from mamori.checks.summary import coverage, status_counts
+from mamori.checks.summary import coverage, needs_of, status_counts
 from mamori.ci.gate import GateVerdict
 from mamori.reports._common import json_doc, ordered_findings, resource_label
 
@@ -76,7 +78,10 @@ def _causes(result: ScanResult) -> dict[str, dict[str, Any]]:
     for cov in coverage(result):
         entry: dict[str, Any] = {"label": cov.cause.label_en, "checked": cov.checked,
                                  "fail": cov.counts[Status.FAIL],
-                                 "error": cov.counts[Status.ERROR], "pass_rate": cov.pass_rate}
+                                 "error": cov.counts[Status.ERROR],
+                                 "not_assessed": cov.counts[Status.NOT_ASSESSED],
+                                 "not_assessed_only": cov.not_assessed,
+                                 "pass_rate": cov.pass_rate}
         if drift is not None:
             entry.update(drift.counts[cov.cause])
         out[cov.cause.value] = entry
@@ -95,6 +100,8 @@ def summary(result: ScanResult, verdict: GateVerdict, report: str | None) -> dic
         "new_failures": [_item(f) for f in new[:TOP]], "new_failures_total": len(new),
         "failures": [_item(f) for f in failing[:TOP]], "failures_total": len(failing),
         "counts": {s.value: n for s, n in status_counts(result).items()},
+        "not_assessed": [n.to_dict() for n in sorted(
+            needs_of(result.findings), key=lambda n: (-n.findings, n.fact))[:TOP]],
         "collection_errors": len(result.errors),
         "drift": None if drift is None else {
             "previous_as_of": drift.previous_as_of.isoformat() if drift.previous_as_of else None,

@@ -28,6 +28,8 @@ def headline(data: dict[str, Any]) -> str:
     c = data["counts"]
     text = (f"mamori {data['as_of'][:10]}: {_VERDICT.get(data['exit_code'], '?')} "
             f"(exit {data['exit_code']}) · FAIL {c['FAIL']} · ERROR {c['ERROR']}")
+    if c.get("NOT_ASSESSED"):
+        text += f" · NOT_ASSESSED {c['NOT_ASSESSED']}"
     drift = data.get("drift")
     if drift:
         text += f" · new {drift['new']} · resolved {drift['resolved']}"
@@ -51,11 +53,25 @@ def _lines(data: dict[str, Any]) -> list[str]:
 def _cause_lines(data: dict[str, Any]) -> list[str]:
     out = []
     for cause in data["by_cause"].values():
+        if cause.get("not_assessed_only"):
+            out.append(f"{_esc(cause['label'])}: not assessed ({cause['not_assessed']})")
+            continue
         if not cause["checked"]:
             continue
         extra = f", new {cause['new']}, resolved {cause['resolved']}" if "new" in cause else ""
+        if cause.get("not_assessed"):
+            extra += f", not assessed {cause['not_assessed']}"
         out.append(f"{_esc(cause['label'])}: FAIL {cause['fail']}{extra}")
     return out
+
+
+def _needs_lines(data: dict[str, Any]) -> list[str]:
+    """What the NOT_ASSESSED findings need (never listed with the failures)."""
+    needs = data.get("not_assessed") or []
+    if not needs:
+        return []
+    return [f"*Not assessed ({data['counts'].get('NOT_ASSESSED', 0)})*",
+            *(f"• {_esc(n['fact'])}: {_esc(n['source'])} ({n['findings']})" for n in needs)]
 
 
 def _footer(data: dict[str, Any]) -> str:
@@ -72,6 +88,7 @@ def slack(data: dict[str, Any]) -> dict[str, Any]:
         {"type": "header", "text": {"type": "plain_text", "text": headline(data)[:150]}},
         section("\n".join(_lines(data))),
         section("*By cause*\n" + ("\n".join(_cause_lines(data)) or "nothing checked")),
+        *([section("\n".join(_needs_lines(data)))] if _needs_lines(data) else []),
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _footer(data)[:2900]}]},
     ]}
 
@@ -84,6 +101,7 @@ def teams(data: dict[str, Any]) -> dict[str, Any]:
             *(block(line) for line in _lines(data)),
             block("By cause", weight="Bolder"),
             *(block(line) for line in _cause_lines(data)),
+            *(block(line) for line in _needs_lines(data)),
             block(_footer(data), isSubtle=True)]
     card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "type": "AdaptiveCard", "version": "1.4", "body": body}

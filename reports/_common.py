@@ -25,6 +25,7 @@ from typing import Any
 
 from mamori.checks.findings import Finding, Text
 from mamori.checks.model import Resource, Status
+from mamori.checks.summary import needs_text
 from mamori.checks.text import printable as printable  # re-exported for the renderers
 
 # What a document may not carry raw (see the module docstring). C0 controls, DEL, C1
@@ -124,6 +125,14 @@ def failures_by_provider(findings: Iterable[Finding]) -> dict[str, int]:
     """FAIL findings per provider, most first (ties by name)."""
     counts = Counter(f.resource.provider for f in findings if f.status is Status.FAIL)
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def needs_note(finding: Finding) -> str:
+    """``not assessed: needs employment (give an HR inventory ...)`` for a NOT_ASSESSED
+    finding (its message when it names no need)."""
+    if not finding.needs:
+        return finding.message
+    return "not assessed: needs " + needs_text(finding.needs)
 
 
 def has_changes(findings: Iterable[Finding]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from mamori.checks.appi import DEADLINES
 from mamori.checks.findings import Appi
 from mamori.checks.model import Waiver
-from mamori.checks.summary import CauseCoverage
+from mamori.checks.summary import CauseCoverage, needs_text
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     "title": ("compliance scan report", "コンプライアンス検査レポート"),
@@ -33,6 +33,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                  "ルールの条件に合うリソースがありません"),
     "failures": ("Failures", "不合格"),
     "error": ("Could not be decided — ERROR", "判定不能 — ERROR"),
+    "not_assessed": ("Not assessed — NOT_ASSESSED (no source given can tell; not a pass)",
+                     "未評価 — NOT_ASSESSED（指定した情報源では判断できない。合格ではない）"),
+    "needs": ("needs", "必要な情報源"),
+    "not_assessed_reason": ("not assessed: needs {needs}", "未評価: 必要な情報源 {needs}"),
+    "partly_not_assessed": ("{count} finding(s) not assessed: needs {needs}",
+                            "{count} 件は未評価: 必要な情報源 {needs}"),
     "waived": ("Waived — WAIVED", "リスク受容 — WAIVED"),
     "waiver": ("waived by {owner} until {expires} ({ticket}): {reason}",
                "{owner} がリスク受容 ({expires} まで、{ticket}): {reason}"),
@@ -72,6 +78,8 @@ def not_checked_reason(cov: CauseCoverage, lang: str) -> str:
         return cov.reason_not_checked()
     if cov.rules == 0:
         return t("no_rule", lang)
+    if cov.not_assessed:
+        return t("not_assessed_reason", lang, needs=needs_text(cov.needs))
     if cov.missing_types:
         return t("no_inventory", lang, types=", ".join(cov.missing_types))
     return t("no_match", lang)
@@ -222,9 +230,10 @@ _REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "drift_first": ("first run of this scope in the history: every failure counts as new",
                     "この範囲で最初に記録された実行です。すべての不合格を新規として扱います"),
     "drift_unconfirmed": ("{count} earlier failure(s) could not be re-checked in this run "
-                          "(account not seen or collection error): neither resolved nor new",
-                          "以前の不合格 {count} 件は今回再確認できませんでした（アカウント未検出"
-                          "または収集エラー）。解消とも新規とも扱いません"),
+                          "(account not seen, collection error, or NOT_ASSESSED now): "
+                          "neither resolved nor new",
+                          "以前の不合格 {count} 件は今回再確認できませんでした（アカウント未検出、"
+                          "収集エラー、または今回は NOT_ASSESSED）。解消とも新規とも扱いません"),
     "new_failures": ("New failures since the previous run", "前回の実行からの新規不合格"),
     "resolved_title": ("Resolved since the previous run", "前回の実行から解消"),
     "resolved_pass": ("passes now", "今回は合格"),
@@ -232,10 +241,23 @@ _REPORT_MESSAGES: dict[str, tuple[str, str]] = {
                       "今回は検出されず（リソース削除または対象外）"),
     "failing_since": ("failing since {date}", "{date} から不合格"),
     "trend_title": ("Pass rate by cause, last {count} runs", "要因別の合格率（直近 {count} 回）"),
-    "trend_intro": ("Share of PASS among the findings of each cause, run by run (ERROR and "
-                    "WAIVED are not passes). A gap: the cause was not checked in that run.",
-                    "各要因の検査結果に占める合格の割合の推移（ERROR と WAIVED は合格に含めない）。"
+    "trend_intro": ("Share of PASS among the assessed findings of each cause, run by run "
+                    "(ERROR and WAIVED are not passes; NOT_ASSESSED is left out). A gap: "
+                    "the cause was not checked in that run.",
+                    "各要因の評価済み検査結果に占める合格の割合の推移（ERROR と WAIVED は"
+                    "合格に含めず、NOT_ASSESSED は除外）。"
                     "途切れている箇所はその回に未確認だった要因です。"),
+    "not_assessed_short": ("not assessed", "未評価"),
+    "not_assessed_title": ("Not assessed", "未評価"),
+    "not_assessed_intro": (
+        "NOT_ASSESSED: a rule needs a fact that none of the sources given to this scan can "
+        "supply (by the providers' own declarations). It is never a pass; give the named "
+        "source to decide it.",
+        "NOT_ASSESSED: ルールが必要とする情報を、今回指定した情報源のいずれも提供できません"
+        "（各プロバイダの宣言による）。合格ではありません。示された情報源を追加すると判定できます。"),
+    "assessed_of": ("{assessed} of {total} rules assessed", "{total} ルール中 {assessed} 件を評価"),
+    "fact": ("fact", "情報"),
+    "findings_n": ("findings", "件数"),
     "notices": ("Notices", "お知らせ"),
     "total": ("total", "合計"),
     "fw_iso27001_2022": ("ISO 27001:2022", "ISO 27001:2022"),

@@ -2,11 +2,13 @@
 
 Sections, in order: header (tool version, as_of, providers, accounts, resources, rule-set
 hash), the per-cause summary (the seven causes in their fixed order, saying plainly which
-were not checked and why), failures by severity (most urgent first: APPI-reportable before
-the rest, with a note on groups below the fail-on threshold), waived findings with owner
-and expiry, findings that could not be decided (ERROR) with the missing attributes,
-collection errors, and the gate's verdict. At most ``max_per_rule`` findings of one rule
-are listed per section; the rest are counted ("… and K more"), never silently dropped.
+were not checked and why, and which were not assessed and what would tell), failures by
+severity (most urgent first: APPI-reportable before the rest, with a note on groups below
+the fail-on threshold), waived findings with owner and expiry, findings that could not be
+decided (ERROR) with the missing attributes, findings no source of the scan could assess
+(NOT_ASSESSED) with the source that could, collection errors, and the gate's verdict. At
+most ``max_per_rule`` findings of one rule are listed per section; the rest are counted
+("… and K more"), never silently dropped.
 
 Every data-derived line passes through :func:`~mamori.reports._common.printable`, so a
 resource name cannot inject terminal escape sequences. Wide (Japanese) text never goes
@@ -25,7 +27,7 @@ from tabulate import tabulate
 from mamori.checks.errors import UsageError
 from mamori.checks.findings import Finding
 from mamori.checks.model import Severity, Status
-from mamori.checks.summary import CauseCoverage, coverage, status_counts
+from mamori.checks.summary import CauseCoverage, coverage, needs_text, status_counts
 from mamori.reports._common import (
     ordered_findings,
     printable,
@@ -38,9 +40,9 @@ from mamori.reports._i18n import appi_tag, not_checked_reason, t, waiver_note
 from mamori.reports.interface import Renderer, Report
 
 DEFAULT_MAX_PER_RULE = 20
-_STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.WAIVED)
+_STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.WAIVED, Status.NOT_ASSESSED)
 _HEADERS = ("cause", "rules", "resources", *(s.value for s in _STATUSES), "pass rate")
-_ALIGN = ("left", "right", "right", "right", "right", "right", "right", "right")
+_ALIGN = ("left", "right", "right", *("right" for _ in _STATUSES), "right")
 _INDENT = " " * 7
 
 
@@ -68,16 +70,23 @@ def header(report: Report) -> list[str]:
 def _cause_note(cov: CauseCoverage, lang: str) -> str:
     """The last column: the cause's label, plus why it was not (fully) checked."""
     label = cov.cause.label_ja if lang == "ja" else cov.cause.label_en
+    if cov.not_assessed:  # the reason says "not assessed: needs ..."
+        return f"{label} — {not_checked_reason(cov, lang)}"
     if not cov.checked:
         return f"{label} — {t('not_checked', lang)}: {not_checked_reason(cov, lang)}"
+    notes = [label]
     if cov.missing_types:
-        return f"{label} — {t('partly', lang, types=', '.join(cov.missing_types))}"
-    return label
+        notes.append(t("partly", lang, types=", ".join(cov.missing_types)))
+    if cov.counts[Status.NOT_ASSESSED]:
+        notes.append(t("partly_not_assessed", lang, count=cov.counts[Status.NOT_ASSESSED],
+                       needs=needs_text(cov.needs)))
+    return " — ".join(notes)
 
 
 def _cause_row(cov: CauseCoverage) -> list[str]:
     if not cov.checked:
-        return [cov.cause.value, str(cov.rules), str(cov.resources), *["-"] * 5]
+        na = str(cov.counts[Status.NOT_ASSESSED]) if cov.not_assessed else "-"
+        return [cov.cause.value, str(cov.rules), str(cov.resources), *["-"] * 4, na, "-"]
     rate = cov.pass_rate
     shown = "-" if rate is None else f"{rate * 100:.1f}%"
     return [cov.cause.value, str(cov.rules), str(cov.resources),
@@ -107,6 +116,8 @@ def _finding_lines(finding: Finding, lang: str) -> list[str]:
              f"{_INDENT}{resource_label(res)}  ({resource_location(res)})"]
     if finding.missing:
         lines.append(f"{_INDENT}{t('missing', lang)}: {', '.join(finding.missing)}")
+    if finding.needs:
+        lines.append(f"{_INDENT}{t('needs', lang)}: {needs_text(finding.needs)}")
     lines.append(f"{_INDENT}→ {finding.message}")
     if finding.waiver is not None:
         lines.append(f"{_INDENT}~ {waiver_note(finding.waiver, lang)}")
@@ -162,7 +173,8 @@ def failures(findings: list[Finding], cap: int | None, report: Report) -> Iterat
 
 def listed(findings: list[Finding], status: Status, cap: int | None,
            lang: str) -> Iterator[str]:
-    """Findings of one status (ERROR or WAIVED) in report order, under a heading."""
+    """Findings of one status (WAIVED, ERROR, NOT_ASSESSED) in report order, under a
+    heading."""
     chosen = [f for f in findings if f.status is status]
     yield f"{t(status.value.lower(), lang)} ({len(chosen)})"
     if chosen:
@@ -246,6 +258,8 @@ def verdict(report: Report) -> list[str]:
     allow = t("yes" if v.policy.allow_incomplete else "no", lang)
     only = v.policy.only_changes
     gate = t("gate", lang, fail_on=fail_on, allow=allow)
+    if v.policy.require_assessed:
+        gate += ", --require-assessed"
     if only:
         gate += f", {t('only_changes', lang, changes=', '.join(sorted(only)))}"
     return [gate,
@@ -274,6 +288,7 @@ class ConsoleRenderer(Renderer):
         yield failures(findings, cap, report)
         yield listed(findings, Status.WAIVED, cap, lang)
         yield listed(findings, Status.ERROR, cap, lang)
+        yield listed(findings, Status.NOT_ASSESSED, cap, lang)
         yield collection_errors(report)
         if report.result.gate_notes:
             yield gate_notes(report)

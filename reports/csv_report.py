@@ -4,7 +4,9 @@ Comma-separated, UTF-8 with a byte-order mark (so Japanese Excel opens it withou
 mojibake), ``\\r\\n`` line ends, a fixed and documented column order (:data:`COLUMNS`).
 Lists inside a cell are joined with ``;``. With a history, findings that were failing
 in the previous comparable run and have no finding now follow as rows with an empty
-``status`` and ``change`` = ``resolved`` (see docs/history.md). A cell that a spreadsheet
+``status`` and ``change`` = ``resolved`` (see docs/history.md). A NOT_ASSESSED finding names in
+``needs`` each fact no source of the scan could supply and the source that could
+(``employment (give an HR inventory ...)``, ``;``-separated). A cell that a spreadsheet
 would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return)
 gets a leading ``'`` so it is shown as text. Characters no report carries raw (control
 characters other than TAB/LF/CR, bidi controls, lone surrogates) are written as the
@@ -19,6 +21,7 @@ from typing import ClassVar, TextIO
 
 from mamori.checks.findings import Appi, Finding, ResolvedFinding
 from mamori.checks.model import Framework
+from mamori.checks.summary import needs_text
 from mamori.reports._common import doc_text, json_doc, jsonable, ordered_findings
 from mamori.reports.interface import Renderer, Report
 
@@ -32,7 +35,7 @@ COLUMNS: tuple[str, ...] = (
     "appi_reportable", "appi_reasons", "iso27001_2022", "cis_v8", "nist_csf_2",
     "appi_guideline", "remediation_en", "remediation_ja", "waiver_owner",
     "waiver_expires", "fingerprint", "waiver_ticket", "waiver_reason", "change",
-    "first_seen", "baselined",
+    "first_seen", "baselined", "needs",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -84,7 +87,7 @@ def row(finding: Finding) -> list[str]:
         finding.fingerprint, waiver.ticket if waiver else "", waiver.reason if waiver else "",
         finding.change or "",
         finding.first_seen.isoformat() if finding.first_seen else "",
-        "true" if finding.baselined else "false",
+        "true" if finding.baselined else "false", needs_text(finding.needs),
     ]
     return [neutralise(c) for c in cells]
 
@@ -104,7 +107,7 @@ def gone_row(r: ResolvedFinding) -> list[str]:
         res.account, "", "", GONE_MESSAGE.format(status=r.last_status.value), "{}", "", "",
         "", *frameworks, rule.remediation.en if rule else "",
         rule.remediation.ja if rule else "", "", "", r.fingerprint, "", "", "resolved",
-        r.first_seen.isoformat() if r.first_seen else "", "false",
+        r.first_seen.isoformat() if r.first_seen else "", "false", "",
     ]
     return [neutralise(c) for c in cells]
 

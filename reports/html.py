@@ -4,8 +4,9 @@ Everything is inline (CSS, JavaScript, data): no CDN, no web font, no request of
 kind, so the file opens from a file share or an air-gapped laptop. Jinja2 renders the
 page with autoescaping on, so a resource named ``<script>`` is shown as text.
 
-The summary parts (run facts, verdict, seven-cause dashboard, charts, APPI panel, rules,
-collection errors) are static HTML in both languages; CSS shows the chosen one and a
+The summary parts (run facts, verdict, seven-cause dashboard, charts, APPI panel, what was
+not assessed and who could tell, rules, collection errors) are static HTML in both
+languages; CSS shows the chosen one and a
 button switches. The findings are embedded as compact JSON (:mod:`mamori.reports.html_data`)
 and drawn page by page in the browser, so 100,000 findings never become 100,000 DOM rows
 up front. The JSON is escaped for a ``<script type="application/json">`` block: ``<``,
@@ -29,7 +30,13 @@ from markupsafe import Markup
 from mamori.checks.findings import Finding
 from mamori.checks.model import Severity, Status
 from mamori.checks.scan import who_ran
-from mamori.checks.summary import CauseCoverage, coverage, severity_counts, status_counts
+from mamori.checks.summary import (
+    CauseCoverage,
+    coverage,
+    needs_of,
+    severity_counts,
+    status_counts,
+)
 from mamori.reports._common import doc_text, failures_by_provider, json_doc, short_hash
 from mamori.reports._i18n import catalog, not_checked_reason
 from mamori.reports.html_data import appi_rows, findings_data, rules_by_cause
@@ -37,7 +44,7 @@ from mamori.reports.html_history import history_context
 from mamori.reports.interface import Renderer, Report
 
 TEMPLATE = "report.html.j2"
-_STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.WAIVED)
+_STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.WAIVED, Status.NOT_ASSESSED)
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                  ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 #: Rows of the APPI panel drawn as HTML; the rest are counted (the findings list has all).
@@ -102,6 +109,10 @@ def cause_card(cov: CauseCoverage) -> dict[str, Any]:
         "bar": _bar(cov.counts),
         "why": {"en": not_checked_reason(cov, "en"), "ja": not_checked_reason(cov, "ja")},
         "partly": ", ".join(cov.missing_types) if cov.checked else "",
+        "not_assessed": cov.not_assessed,
+        "assessed": {"rules": cov.rules_assessed, "rules_total": cov.rules_evaluated,
+                     "resources": cov.resources_assessed},
+        "needs": [n.to_dict() for n in cov.needs],
     }
 
 
@@ -152,12 +163,14 @@ def context(report: Report, ran_by: str) -> dict[str, Any]:
         "facts": run_facts(report, ran_by),
         "verdict": {"code": int(verdict.exit_code), "reason": verdict.reason,
                     "fail_on": policy.fail_on.value if policy.fail_on else None,
-                    "allow": policy.allow_incomplete,
+                    "allow": policy.allow_incomplete, "require": policy.require_assessed,
                     "only": ", ".join(sorted(policy.only_changes or ()))},
         "totals": {s.value: n for s, n in status_counts(result).items()},
         "causes": [cause_card(c) for c in coverage(result)],
         "charts": charts(report),
         **appi_panel(result.findings),
+        "needs": [n.to_dict() for n in sorted(needs_of(result.findings),
+                                              key=lambda n: (-n.findings, n.fact, n.source))],
         "rule_groups": rules_by_cause(result),
         "errors": [e.to_dict() for e in result.errors],
         **history_context(result),

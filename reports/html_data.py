@@ -31,7 +31,7 @@ from mamori.reports.interface import Report
 FINDING_FIELDS: tuple[str, ...] = (
     "rule", "status", "type", "id", "name", "provider", "account", "region", "source",
     "message", "evidence", "missing", "appi", "waiver", "change", "first_seen",
-    "baselined", "priority", "fingerprint",
+    "baselined", "priority", "fingerprint", "needs",
 )
 _STATUSES = [s.value for s in Status]
 _NONE = -1
@@ -87,7 +87,7 @@ class _Packer:
             self._ref(self.waivers, waiver, None if waiver is None else list(waiver)),
             self._ref(s, f.change),
             None if f.first_seen is None else f.first_seen.isoformat(),
-            1 if f.baselined else 0, f.priority, f.fingerprint,
+            1 if f.baselined else 0, f.priority, f.fingerprint, dict(f.needs),
         ]
 
 

@@ -31,7 +31,7 @@ from mamori.reports._common import json_doc, jsonable, ordered_findings
 from mamori.reports.interface import Renderer, Report
 
 #: Version of the document layout. Minor versions only add fields.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_FILE = "report.schema.json"
 TOOL_NAME = "mamori"
 
@@ -63,6 +63,7 @@ def run_section(result: ScanResult, verdict: GateVerdict) -> dict[str, Any]:
         "exit_reason": verdict.reason,
         "fail_on": policy.fail_on.value if policy.fail_on is not None else None,
         "allow_incomplete": policy.allow_incomplete,
+        "require_assessed": policy.require_assessed,
         "only_changes": sorted(policy.only_changes) if policy.only_changes else None,
     }
 
@@ -129,6 +130,7 @@ def finding_entry(finding: Finding) -> dict[str, Any]:
         "change": finding.change,
         "first_seen": None if finding.first_seen is None else finding.first_seen.isoformat(),
         "baselined": finding.baselined,
+        "needs": dict(finding.needs),
     }
 
 

@@ -5,8 +5,11 @@ across runs), one ``<testcase>`` per finding: ``classname`` is the rule id and `
 the resource (``type/name/id @ provider/account/region``), which is built from ids and
 stays stable. PASS is a plain testcase; FAIL carries ``<failure>`` with the message and
 the evidence; ERROR carries ``<error>`` with the missing attributes; WAIVED is
-``<skipped message="waived by ...">``. Collection errors form one more suite,
-``mamori.collection``, with an ``<error>`` each, so an incomplete scan is never green.
+``<skipped message="waived by ...">``; NOT_ASSESSED is ``<skipped type="NOT_ASSESSED"
+message="not assessed: needs ...">`` naming each fact and the source that could supply
+it (skipped, never passed: CI tools count it apart from the passes). Collection errors
+form one more suite, ``mamori.collection``, with an ``<error>`` each, so an incomplete
+scan is never green.
 
 The layout follows the JUnit schema that Jenkins' xUnit plugin and GitLab accept
 (``testsuites`` > ``testsuite`` > ``testcase``); the tests validate against it. Text that
@@ -23,9 +26,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 from mamori.checks.findings import Finding, RuleInfo, Text
 from mamori.checks.model import CollectionError, Status
+from mamori.checks.summary import needs_text
 from mamori.reports._common import (
     doc_text,
     jsonable,
+    needs_note,
     ordered_findings,
     resource_label,
     resource_location,
@@ -71,6 +76,8 @@ def _details(finding: Finding, lang: str) -> str:
                                        sort_keys=True)]
     if finding.missing:
         lines.append("missing: " + ", ".join(finding.missing))
+    if finding.needs:
+        lines.append("needs: " + needs_text(finding.needs))
     tag = appi_tag(finding.appi, lang)
     if tag:
         lines.append(tag)
@@ -93,6 +100,10 @@ def testcase(finding: Finding, lang: str) -> str:
     if status is Status.WAIVED:
         note = waiver_note(finding.waiver, lang) if finding.waiver else "waived"
         return f"{head}>\n      <skipped message={xml_attr(note)}/>\n    </testcase>\n"
+    if status is Status.NOT_ASSESSED:
+        note = needs_note(finding)
+        return (f"{head}>\n      <skipped message={xml_attr(note)} type=\"NOT_ASSESSED\">"
+                f"{xml_text(_details(finding, lang))}</skipped>\n    </testcase>\n")
     tag = "failure" if status is Status.FAIL else "error"
     kind = finding.rule.severity.value if status is Status.FAIL else "ERROR"
     body = xml_text(_details(finding, lang))
@@ -102,10 +113,10 @@ def testcase(finding: Finding, lang: str) -> str:
 
 def _suite_open(name: str, counts: dict[Status, int], timestamp: str, extra: str = "") -> str:
     tests = sum(counts.values())
+    skipped = counts.get(Status.WAIVED, 0) + counts.get(Status.NOT_ASSESSED, 0)
     return (f"  <testsuite name={xml_attr(name)} tests=\"{tests}\" "
             f"failures=\"{counts.get(Status.FAIL, 0)}\" errors=\"{counts.get(Status.ERROR, 0)}\" "
-            f"skipped=\"{counts.get(Status.WAIVED, 0)}\" time=\"0\" "
-            f"timestamp={xml_attr(timestamp)}{extra}>\n")
+            f"skipped=\"{skipped}\" time=\"0\" timestamp={xml_attr(timestamp)}{extra}>\n")
 
 
 def _properties(rule: RuleInfo) -> str:

@@ -2,9 +2,10 @@
 
 Verdict first, then the run in one line, the seven causes as a table (saying which were
 not checked and why), the top failures by priority (rule, title, resource, message, and
-the ``change`` column when a plan or a history was compared), counts, and the collection
-errors. Long lists are cut at ``top`` rows and counted, so the text stays well under
-GitHub's limits (65,536 characters for a comment).
+the ``change`` column when a plan or a history was compared), what was not assessed (each
+fact no source of the scan could supply, the source that could, and how many findings wait
+for it), counts, and the collection errors. Long lists are cut at ``top`` rows and
+counted, so the text stays well under GitHub's limits (65,536 characters for a comment).
 
 Data never becomes markup: :func:`md_cell` escapes what GitHub Markdown would interpret
 (``|`` would split a table cell, ``<`` start HTML, backticks code, ``[`` links, ``@``
@@ -22,7 +23,13 @@ from typing import ClassVar, TextIO
 from mamori.checks.errors import UsageError
 from mamori.checks.findings import Finding
 from mamori.checks.model import Status
-from mamori.checks.summary import CauseCoverage, coverage, status_counts
+from mamori.checks.summary import (
+    CauseCoverage,
+    coverage,
+    needs_of,
+    needs_text,
+    status_counts,
+)
 from mamori.reports._common import (
     has_changes,
     ordered_findings,
@@ -38,7 +45,7 @@ from mamori.reports.interface import Renderer, Report
 DEFAULT_TOP = 10
 #: Longest cell text (characters, before escaping); the full text is in the other reports.
 MAX_CELL = 500
-_STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.WAIVED)
+_STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.WAIVED, Status.NOT_ASSESSED)
 _ICONS = {0: "✅", 1: "❌", 2: "⛔", 3: "⚠️"}
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", "|": "\\|"}
 _BACKSLASHED = re.compile(r"([\\`*_\[\]~#!])")
@@ -58,9 +65,14 @@ def md_cell(text: str) -> str:
 
 def _cause_row(cov: CauseCoverage, lang: str) -> str:
     label = md_cell(cov.cause.label_ja if lang == "ja" else cov.cause.label_en)
+    if cov.not_assessed:
+        why = md_cell(needs_text(cov.needs))
+        return (f"| {label} | {cov.rules} | {cov.resources} | – | – | – | – | "
+                f"{cov.counts[Status.NOT_ASSESSED]} | **{t('not_assessed_short', lang)}**: "
+                f"{t('needs', lang)} {why} |")
     if not cov.checked:
         why = md_cell(not_checked_reason(cov, lang))
-        return (f"| {label} | {cov.rules} | {cov.resources} | – | – | – | – | "
+        return (f"| {label} | {cov.rules} | {cov.resources} | – | – | – | – | – | "
                 f"**{t('not_checked', lang)}**: {why} |")
     counts = " | ".join(str(cov.counts[s]) for s in _STATUSES)
     rate = "–" if cov.pass_rate is None else f"{cov.pass_rate * 100:.1f}%"
@@ -71,8 +83,8 @@ def causes_table(report: Report) -> list[str]:
     """The seven causes, in their fixed order."""
     lang = report.lang
     head = (f"| {t('cause', lang)} | {t('rules', lang)} | {t('resources_checked', lang)} | "
-            f"PASS | FAIL | ERROR | WAIVED | {t('pass_rate', lang)} |")
-    return [head, "|---|--:|--:|--:|--:|--:|--:|---|",
+            f"PASS | FAIL | ERROR | WAIVED | NOT_ASSESSED | {t('pass_rate', lang)} |")
+    return [head, "|---|--:|--:|--:|--:|--:|--:|--:|---|",
             *(_cause_row(c, lang) for c in coverage(report.result))]
 
 
@@ -110,6 +122,24 @@ def top_failures(report: Report, top: int) -> list[str]:
     lines = [heading, "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += [_failure_row(f, lang, changes) for f in shown]
     if len(failed) > len(shown):
+        lines += ["", t("more_in_reports", lang)]
+    return lines
+
+
+def not_assessed_block(report: Report, top: int) -> list[str]:
+    """Each fact no source of the scan could supply, who could, for how many findings."""
+    lang = report.lang
+    needs = sorted(needs_of(report.result.findings), key=lambda n: (-n.findings, n.fact))
+    if not needs:
+        return []
+    count = sum(1 for f in report.result.findings if f.status is Status.NOT_ASSESSED)
+    lines = [f"### {t('not_assessed_title', lang)} ({count})", "",
+             md_cell(t("not_assessed_intro", lang)), "",
+             f"| {t('fact', lang)} | {t('needs', lang)} | {t('findings_n', lang)} |",
+             "|---|---|--:|"]
+    lines += [f"| {md_cell(n.fact)} | {md_cell(n.source)} | {n.findings} |"
+              for n in needs[:top]]
+    if len(needs) > top:
         lines += ["", t("more_in_reports", lang)]
     return lines
 
@@ -193,6 +223,7 @@ def head(report: Report) -> list[str]:
         f"{t('resources', lang)} {run.resources}",
         f"mamori {md_cell(run.tool_version)}",
         f"{t('ruleset', lang)} `{short_hash(run.ruleset_hash)}`",
+        *(["--require-assessed"] if verdict.policy.require_assessed else []),
         *_only_changes(verdict.policy.only_changes, lang)])
     title = t("verdict", lang, code=code, reason=md_cell(verdict.reason))
     return [f"## {_ICONS.get(code, '')} mamori — {title}", "", facts]
@@ -229,6 +260,7 @@ class MarkdownRenderer(Renderer):
         yield causes_table(report)
         yield drift_block(report, self.top)
         yield top_failures(report, self.top)
+        yield not_assessed_block(report, self.top)
         yield collection_errors(report, self.top)
         yield notices_block(report)
         yield gate_notes_block(report)

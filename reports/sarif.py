@@ -8,7 +8,11 @@ PascalCase ``name``, ``shortDescription``/``fullDescription`` from the title, ``
 
 Results are written for FAIL (``kind: fail``, level error for critical/high, warning for
 medium, note for low/info), for ERROR (``kind: review`` with level ``none``, as SARIF
-requires for a non-``fail`` kind: the tool could not decide, a person must look) and for
+requires for a non-``fail`` kind: the tool could not decide, a person must look), for
+NOT_ASSESSED (``kind: open`` with level ``none``: SARIF 2.1.0 §3.27.9 defines ``open`` as
+"the rule was evaluated, and the tool concluded that there was insufficient information to
+decide whether a problem exists", which is what a fact no source of the scan can supply
+is; ``properties.needs`` names each fact and the source that could supply it) and for
 WAIVED (a FAIL with an ``accepted`` external suppression naming owner, ticket and expiry).
 PASS findings, including those a plan *fixes*, are not results. Each result has the
 resource as logical location (the plan address as ``fullyQualifiedName``, kind
@@ -51,7 +55,9 @@ LEVEL: dict[Severity, str] = {
     Severity.LOW: "note", Severity.INFO: "note"}
 BASELINE_STATE = {"introduced": "new", "new": "new", "unchanged": "unchanged",
                   "persisting": "unchanged"}
-_REPORTED = (Status.FAIL, Status.ERROR, Status.WAIVED)
+_REPORTED = (Status.FAIL, Status.ERROR, Status.WAIVED, Status.NOT_ASSESSED)
+#: ``kind`` of the results that are not a FAIL (their ``level`` is ``none``, §3.27.10).
+KIND = {Status.ERROR: "review", Status.NOT_ASSESSED: "open"}
 
 
 class SarifRenderer(Renderer):
@@ -118,14 +124,15 @@ def sarif_rule(rule: RuleInfo, lang: str) -> dict[str, Any]:
 
 
 def sarif_result(finding: Finding, index: Mapping[str, int], lang: str) -> dict[str, Any]:
-    """A ``result`` for one FAIL, ERROR or WAIVED finding."""
+    """A ``result`` for one FAIL, ERROR, WAIVED or NOT_ASSESSED finding."""
     res = finding.resource
+    kind = KIND.get(finding.status, "fail")
     review = finding.status is Status.ERROR
     prefix = "could not decide: " if review and not finding.message.startswith("cannot") else ""
     result: dict[str, Any] = {
         "ruleId": finding.rule.id,
-        "kind": "review" if review else "fail",
-        "level": "none" if review else LEVEL[finding.rule.severity],
+        "kind": kind,
+        "level": "none" if kind != "fail" else LEVEL[finding.rule.severity],
         "message": {"text": f"{text_in(finding.rule.title, lang)} — {resource_label(res)}: "
                             f"{prefix}{finding.message}"},
         "locations": [_location(finding)],
@@ -133,7 +140,7 @@ def sarif_result(finding: Finding, index: Mapping[str, int], lang: str) -> dict[
         "properties": {"status": finding.status.value, "severity": finding.rule.severity.value,
                        "change": finding.change, "resource": _envelope(res),
                        "evidence": jsonable(dict(finding.evidence)),
-                       "missing": list(finding.missing)},
+                       "missing": list(finding.missing), "needs": dict(finding.needs)},
     }
     if finding.rule.id in index:
         result["ruleIndex"] = index[finding.rule.id]

@@ -49,7 +49,7 @@ def history() -> None:
 def _list_row(run: RunRecord) -> list[Any]:
     n = run.counts
     return [run.id, run.as_of.isoformat(), run.exit_code, run.resources,
-            *(n.get(s, 0) for s in ("PASS", "FAIL", "ERROR", "WAIVED")),
+            *(n.get(s, 0) for s in ("PASS", "FAIL", "ERROR", "WAIVED", "NOT_ASSESSED")),
             n.get("new", 0), n.get("resolved", 0), "; ".join(run.providers)[:60],
             run.scope_key]
 
@@ -66,7 +66,7 @@ def list_runs(target: str | None, config_path: Path | None, limit: int, fmt: str
         click.echo(json.dumps([_run_json(r) for r in runs], indent=2, ensure_ascii=False))
         return
     headers = ["run", "as_of", "exit", "resources", "PASS", "FAIL", "ERROR", "WAIVED",
-               "new", "resolved", "providers", "scope"]
+               "NOT_ASSESSED", "new", "resolved", "providers", "scope"]
     click.echo(tabulate([_list_row(r) for r in runs], headers=headers, disable_numparse=True))
 
 

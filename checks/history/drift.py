@@ -10,12 +10,17 @@ not compared (see ``unconfirmed`` below). The rule-set *hash* is not part of the
 either, so editing a rule's text or upgrading mamori keeps the history going.
 
 Failing means FAIL, ERROR or WAIVED (:data:`~mamori.checks.history.interface.FAILING`):
-an undecided finding is not "resolved", and a waived one is still there. Per finding:
+an undecided finding is not "resolved", and a waived one is still there. NOT_ASSESSED (no
+source of the run can tell) is its own state: not failing, so it never starts a streak or
+counts as new, and not resolved either. A failing finding that is NOT_ASSESSED now was not
+re-checked: it gets no ``change``, keeps ``first_seen`` (recorded with it, so the streak
+carries through) and counts as ``unconfirmed``. Per finding:
 
 * ``new``: failing now, not failing (or absent) in the previous comparable run — also a
   finding that fails again after it was resolved ("reappearing" is new);
-* ``persisting``: failing in both; ``first_seen`` is the ``as_of`` of the first run of
-  the current unbroken failing streak (carried from run to run);
+* ``persisting``: failing in both (or failing now, and failing before it was not
+  assessed); ``first_seen`` is the ``as_of`` of the first run of the current failing
+  streak (carried from run to run, also through NOT_ASSESSED runs);
 * ``resolved``: failing before, PASS now (a finding of this run) or gone now (a
   :class:`~mamori.checks.findings.ResolvedFinding` in ``Drift.resolved``, never gated).
 
@@ -67,15 +72,16 @@ def scope_key(result: ScanResult) -> str:
 def mark(finding: Finding, before: FindingRecord | None, previous_as_of: datetime | None,
          as_of: datetime) -> Finding:
     """Set ``change`` and ``first_seen`` of one finding of this run."""
-    was_failing = before is not None and before.failing
+    if before is None or not before.in_streak:
+        if finding.status.value in FAILING:
+            return replace(finding, change="new", first_seen=as_of)
+        return finding
+    since = before.first_seen or previous_as_of or as_of
+    if finding.status is Status.NOT_ASSESSED:  # not re-checked: neither resolved nor new
+        return replace(finding, change=None, first_seen=since)
     if finding.status.value in FAILING:
-        if was_failing and before is not None:
-            since = before.first_seen or previous_as_of or as_of
-            return replace(finding, change="persisting", first_seen=since)
-        return replace(finding, change="new", first_seen=as_of)
-    if was_failing and before is not None:
-        return replace(finding, change="resolved", first_seen=before.first_seen)
-    return finding
+        return replace(finding, change="persisting", first_seen=since)
+    return replace(finding, change="resolved", first_seen=before.first_seen)
 
 
 def compare(result: ScanResult, previous: RunRecord | None,
@@ -86,11 +92,13 @@ def compare(result: ScanResult, previous: RunRecord | None,
     as_of = result.run.as_of
     findings = [mark(f, by_fp.get(f.fingerprint), prev_as_of, as_of) for f in result.findings]
     seen = {f.fingerprint for f in findings}
-    gone = [r for r in before if r.failing and r.fingerprint not in seen]
+    gone = [r for r in before if r.in_streak and r.fingerprint not in seen]
     resolved = [_resolved(r, result, prev_as_of or as_of) for r in gone if in_scope(r, result)]
     totals = Counter(f.change for f in findings if f.change in CHANGES)
     totals["resolved"] += len(resolved)
-    totals["unconfirmed"] = len(gone) - len(resolved)
+    # earlier failures not re-checked: out of this run's sight, or NOT_ASSESSED now
+    totals["unconfirmed"] = len(gone) - len(resolved) + sum(
+        1 for f in findings if f.status is Status.NOT_ASSESSED and f.first_seen is not None)
     drift = Drift(previous_as_of=prev_as_of,
                   previous_run=previous.id if previous is not None else None,
                   counts=cause_counts(findings, resolved),

@@ -23,8 +23,10 @@ class HistoryError(MamoriError):
 
 
 #: Statuses that make a finding "failing" for drift: FAIL, ERROR (undecided is not
-#: resolved: fail closed) and WAIVED (an accepted risk is still there).
+#: resolved: fail closed) and WAIVED (an accepted risk is still there). NOT_ASSESSED is
+#: its own state: not failing, not passing (no source of the run could tell).
 FAILING = frozenset({"FAIL", "ERROR", "WAIVED"})
+NOT_ASSESSED = "NOT_ASSESSED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,12 @@ class FindingRecord:
         """True for FAIL, ERROR and WAIVED (see :data:`FAILING`)."""
         return self.status in FAILING
 
+    @property
+    def in_streak(self) -> bool:
+        """Failing, or NOT_ASSESSED after failing (``first_seen`` kept: a failure that
+        run could not re-check, neither resolved nor new)."""
+        return self.failing or (self.status == NOT_ASSESSED and self.first_seen is not None)
+
 
 @dataclass(frozen=True, slots=True)
 class CauseCounts:
@@ -60,10 +68,12 @@ class CauseCounts:
     errored: int
     waived: int
     checked: bool
+    not_assessed: int = 0
 
     @property
     def pass_rate(self) -> float | None:
-        """PASS over all findings of the cause (ERROR and WAIVED are not passes)."""
+        """PASS over the assessed findings of the cause (ERROR and WAIVED are not passes;
+        NOT_ASSESSED is left out, as in the report's coverage); None when none."""
         total = self.passed + self.failed + self.errored + self.waived
         return None if total == 0 else self.passed / total
 
@@ -82,7 +92,7 @@ class RunRecord:
     tool_version: str
     exit_code: int
     resources: int
-    #: Findings per status (PASS, FAIL, ERROR, WAIVED) and per change (new, ...).
+    #: Findings per status (PASS, FAIL, ERROR, WAIVED, NOT_ASSESSED) and per change.
     counts: Mapping[str, int] = field(default_factory=dict)
     id: int | None = None
 

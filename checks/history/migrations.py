@@ -10,6 +10,8 @@ Versions:
     1  runs and findings (the first release)
     2  findings.change and findings.first_seen, runs.counts, table run_causes
        (backfilled from the stored findings)
+    3  run_causes.not_assessed (NOT_ASSESSED findings per cause; backfilled).
+       ``findings.status`` is free text, so NOT_ASSESSED needs no change there.
 """
 
 from __future__ import annotations
@@ -77,9 +79,25 @@ def _backfill_v2(execute: Execute) -> None:
         execute("UPDATE runs SET counts = ? WHERE id = ?", (json.dumps(dict(counts)), run_id))
 
 
+V3 = ("ALTER TABLE run_causes ADD COLUMN not_assessed INTEGER NOT NULL DEFAULT 0",)
+
+
+def _backfill_v3(execute: Execute) -> None:
+    """NOT_ASSESSED findings per run and cause, for runs recorded before version 3."""
+    rows = execute("SELECT run_id, causes FROM findings WHERE status = ?", ("NOT_ASSESSED",))
+    per_cause: Counter[tuple[int, str]] = Counter()
+    for run_id, causes in rows:
+        for cause in filter(None, causes.split(",")):
+            per_cause[(run_id, cause)] += 1
+    for (run_id, cause), count in per_cause.items():
+        execute("UPDATE run_causes SET not_assessed = ? WHERE run_id = ? AND cause = ?",
+                (count, run_id, cause))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs and findings", V1),
     Migration(2, "drift columns, run counts, per-cause counts", V2, _backfill_v2),
+    Migration(3, "NOT_ASSESSED counts per cause", V3, _backfill_v3),
 )
 
 #: The version a freshly opened store ends at.

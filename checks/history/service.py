@@ -81,6 +81,7 @@ def record_run(store: HistoryStore, result: ScanResult, exit_code: int) -> int:
                        tool_version=run.tool_version, exit_code=int(exit_code),
                        resources=run.resources, counts=run_counts(result))
     causes = [CauseCounts(cov.cause.value, cov.counts[Status.PASS], cov.counts[Status.FAIL],
-                          cov.counts[Status.ERROR], cov.counts[Status.WAIVED], cov.checked)
+                          cov.counts[Status.ERROR], cov.counts[Status.WAIVED], cov.checked,
+                          cov.counts[Status.NOT_ASSESSED])
               for cov in coverage(result)]
     return store.record(record, finding_records(result), causes)

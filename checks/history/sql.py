@@ -23,6 +23,7 @@ from mamori.checks.history.migrations import CURRENT, migrate
 
 _RUN_COLUMNS = ("id, as_of, started, finished, providers, accounts, scope_key, ruleset_hash, "
                 "tool_version, exit_code, resources, counts")
+_CAUSE_COLUMNS = "run_id, cause, passed, failed, errored, waived, checked, not_assessed"
 _FINDING_COLUMNS = ("fingerprint, rule_id, status, severity, resource_type, resource_id, "
                     "resource_name, provider, account, causes, change, first_seen")
 
@@ -111,9 +112,10 @@ class SqlStore(HistoryStore):
             run_id = int(rows[0][0])
             self._insert_findings(run_id, findings)
             for c in causes:
-                self._execute("INSERT INTO run_causes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                self._execute(f"INSERT INTO run_causes ({_CAUSE_COLUMNS}) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               (run_id, c.cause, c.passed, c.failed, c.errored, c.waived,
-                               int(c.checked)))
+                               int(c.checked), c.not_assessed))
         return run_id
 
     def _insert_findings(self, run_id: int, findings: Sequence[FindingRecord]) -> None:
@@ -150,11 +152,11 @@ class SqlStore(HistoryStore):
         out: dict[int, list[CauseCounts]] = {int(i): [] for i in run_ids}
         for chunk in _chunks(list(out), 500):
             marks = ", ".join("?" for _ in chunk)
-            rows = self._execute("SELECT run_id, cause, passed, failed, errored, waived, checked"
-                                 f" FROM run_causes WHERE run_id IN ({marks})", chunk)
+            rows = self._execute(f"SELECT {_CAUSE_COLUMNS} FROM run_causes "
+                                 f"WHERE run_id IN ({marks})", chunk)
             for r in rows:
                 out[int(r[0])].append(CauseCounts(r[1], int(r[2]), int(r[3]), int(r[4]),
-                                                  int(r[5]), bool(r[6])))
+                                                  int(r[5]), bool(r[6]), int(r[7])))
         return out
 
     def prune(self, before: datetime) -> int:

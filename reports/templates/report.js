@@ -8,7 +8,7 @@
   D.fields.forEach(function (name, i) { F[name] = i; });
   var S = D.strings, R = D.rules, ALL = D.findings, ST = D.statuses;
   var PAGE = 100, PRINT_ALL = 1000, PASS_LIST = 500;
-  var STATUS_ORDER = { FAIL: 0, ERROR: 1, WAIVED: 2, PASS: 3 };
+  var STATUS_ORDER = { FAIL: 0, ERROR: 1, WAIVED: 2, NOT_ASSESSED: 3, PASS: 4 };
   var root = document.documentElement;
   var lang = D.lang;
   var state = freshState();
@@ -17,7 +17,7 @@
   var view = [];
 
   function freshState() {
-    return { status: new Set(["FAIL", "ERROR", "WAIVED"]), severity: "", cause: "",
+    return { status: new Set(["FAIL", "ERROR", "WAIVED", "NOT_ASSESSED"]), severity: "", cause: "",
       provider: "", account: "", change: "", q: "", sort: "priority", page: 0 };
   }
   function t(key, values) {
@@ -50,7 +50,7 @@
 
   /* Per-rule facts used for grouping: most urgent priority and counts per status. */
   var ruleRank = R.map(function () { return 9; });
-  var ruleCounts = R.map(function () { return { PASS: 0, FAIL: 0, ERROR: 0, WAIVED: 0 }; });
+  var ruleCounts = R.map(function () { return { PASS: 0, FAIL: 0, ERROR: 0, WAIVED: 0, NOT_ASSESSED: 0 }; });
   ALL.forEach(function (f) {
     var r = f[F.rule];
     ruleRank[r] = Math.min(ruleRank[r], f[F.priority]);
@@ -62,7 +62,7 @@
       hay = ALL.map(function (f) {
         var r = R[f[F.rule]];
         return [r[0], r[1], r[2], resLabel(f), location(f), S[f[F.message]], f[F.source],
-          f[F.fingerprint]].join("\u0001").toLowerCase();
+          f[F.fingerprint], Object.keys(f[F.needs]).join(" ")].join("\u0001").toLowerCase();
       });
     }
     return hay[i];
@@ -112,7 +112,7 @@
     var head = add(el("div", "rule-head"), el("span", "rid mono", r[0]), el("span", "", ruleTitle(r)),
       el("span", "sev sev-" + r[5], t("sev_" + r[5])));
     if (continued) { add(head, el("span", "muted", "(" + t("continued") + ")")); }
-    add(head, el("span", "rcounts muted", "PASS " + c.PASS + " · FAIL " + c.FAIL + " · ERROR " + c.ERROR + " · WAIVED " + c.WAIVED));
+    add(head, el("span", "rcounts muted", "PASS " + c.PASS + " · FAIL " + c.FAIL + " · ERROR " + c.ERROR + " · WAIVED " + c.WAIVED + " · NOT_ASSESSED " + c.NOT_ASSESSED));
     var meta = el("div", "rule-meta");
     add(meta, el("b", "", t("remediation") + ": "), document.createTextNode(ruleFix(r)));
     var fw = frameworks(r);
@@ -166,6 +166,7 @@
     dlItem(dl, "message", S[f[F.message]]);
     dlItem(dl, "evidence", el("pre", "mono", JSON.stringify(D.evidence[f[F.evidence]], null, 2)));
     dlItem(dl, "missing", f[F.missing].join(", "));
+    dlItem(dl, "needs", Object.keys(f[F.needs]).map(function (k) { return k + " (" + f[F.needs][k] + ")"; }).join("; "));
     if (f[F.appi] >= 0) { dlItem(dl, "appi_title", appiNode(D.appi[f[F.appi]])); }
     if (f[F.waiver] >= 0) {
       var w = D.waivers[f[F.waiver]];

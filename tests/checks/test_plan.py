@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,11 +82,66 @@ def test_unknown_after_apply_is_an_introduced_error(tmp_path: Path) -> None:
     assert (finding.status, finding.change) == (Status.ERROR, "introduced")
 
 
-def test_error_on_both_sides_is_unchanged(tmp_path: Path) -> None:
+def test_what_no_plan_can_show_is_not_assessed_and_unchanged(tmp_path: Path) -> None:
+    # An existing user's last sign-in is in no plan (it was ERROR/ERROR "unchanged" before
+    # the terraform provider declared it): NOT_ASSESSED, naming the live scan as source.
     user = {"name": "sato"}
     plan = PlanBuilder().add("aws_iam_user.u", before=user, after={**user, "path": "/x/"})
     finding = review(plan, tmp_path)[("MAM-IAM-007", "aws_iam_user.u")]
+    assert (finding.status, finding.change) == (Status.NOT_ASSESSED, "unchanged")
+    assert finding.needs["last_active"].startswith("scan the live account")
+
+
+CUSTOM = {"user": "sato", "policy_arn": "arn:aws:iam::123456789012:policy/custom"}
+
+
+def test_the_same_unreadable_value_on_both_sides_is_an_unchanged_error(
+        tmp_path: Path) -> None:
+    # A customer policy from outside the plan: admin cannot be read on either side. The
+    # plan should show it, so ERROR; this change did not bring the gap, so unchanged.
+    plan = PlanBuilder().add("aws_iam_user.u", before={"name": "sato"}, after={"name": "sato"})
+    plan.add("aws_iam_user_policy_attachment.a", before=CUSTOM, after=CUSTOM)
+    finding = review(plan, tmp_path)[("MAM-IAM-002", "aws_iam_user.u")]
     assert (finding.status, finding.change) == (Status.ERROR, "unchanged")
+
+
+def test_an_unreadable_value_this_change_brings_is_an_introduced_error(
+        tmp_path: Path) -> None:
+    plan = PlanBuilder().add("aws_iam_user.u", before={"name": "sato"}, after={"name": "sato"})
+    plan.add("aws_iam_user_policy_attachment.a", after=CUSTOM)  # before: admin false, PASS
+    finding = review(plan, tmp_path)[("MAM-IAM-002", "aws_iam_user.u")]
+    assert (finding.status, finding.change) == (Status.ERROR, "introduced")
+
+
+def new_console_user() -> PlanBuilder:
+    return PlanBuilder().add("aws_iam_user.n", after={"name": "new"}).add(
+        "aws_iam_user_login_profile.n", after={"user": "new"})
+
+
+def test_a_new_user_whose_mfa_no_plan_shows_gates_only_when_required(tmp_path: Path) -> None:
+    result = run_plan(PlanRequest(plan=new_console_user().write(tmp_path / "p.json"),
+                                  as_of=AS_OF))
+    mfa = next(f for f in result.findings if f.rule.id == "MAM-IAM-001")
+    assert (mfa.status, mfa.change) == (Status.NOT_ASSESSED, "introduced")
+    assert "whether a user has MFA" in mfa.message
+    introduced = frozenset({"introduced"})
+    assert decide(result, GatePolicy(only_changes=introduced)).exit_code == 0
+    required = GatePolicy(only_changes=introduced, require_assessed=True)
+    assert decide(result, required).exit_code == 3
+
+
+def test_a_failure_that_can_no_longer_be_assessed_is_not_fixed(tmp_path: Path) -> None:
+    from mamori.checks.plan import change_of
+
+    failing = review(PlanBuilder().add("aws_security_group.web", after=sg([OPEN_SSH])),
+                     tmp_path)[("MAM-NET-001", "aws_security_group.web#ingress/tcp/22-22")]
+    unknown = dataclasses.replace(failing, status=Status.NOT_ASSESSED, change=None,
+                                  needs={"sources": "x"})
+    assert change_of(unknown, failing) == "unchanged"  # never "fixed", never gone quiet
+    assert change_of(unknown, None) == "introduced"
+    other = dataclasses.replace(unknown, needs={"ports": "y"}, message="another gap")
+    assert change_of(unknown, other) == "introduced"
+    assert change_of(unknown, unknown) == "unchanged"
 
 
 def test_gate_counts_only_introduced_by_default(tmp_path: Path) -> None:

@@ -52,7 +52,24 @@ def test_clean_plan_exits_0_and_writes_reports(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "out" / "mamori-report.json").read_text("utf-8"))
     assert report["run"]["exit_code"] == 0
     sarif = json.loads((tmp_path / "out" / "mamori-report.sarif").read_text("utf-8"))
-    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []
+    assert sarif["version"] == "2.1.0"
+    # only what no plan shows (TLS enforcement, backups...): open, never fail or review
+    results = sarif["runs"][0]["results"]
+    assert {(r["kind"], r["properties"]["status"]) for r in results} <= {
+        ("open", "NOT_ASSESSED")}
+    statuses = {f["status"] for f in report["findings"]}
+    assert statuses <= {"PASS", "NOT_ASSESSED"} and "PASS" in statuses
+
+
+def test_require_assessed_gates_what_the_plan_cannot_show(tmp_path: Path) -> None:
+    plan = PlanBuilder().add("aws_iam_user.n", after={"name": "new"}).add(
+        "aws_iam_user_login_profile.n", after={"user": "new"})
+    path = write(tmp_path, plan)
+    assert mamori(path, "--as-of", "2026-11-29", cwd=tmp_path).returncode == 0
+    done = mamori(path, "--as-of", "2026-11-29", "--require-assessed", cwd=tmp_path)
+    assert done.returncode == 3, done.stdout
+    assert "NOT_ASSESSED and --require-assessed is set" in done.stdout
+    assert "mfa (scan the live account" in done.stdout
 
 
 def test_unknown_after_apply_exits_3_or_0_when_allowed(tmp_path: Path) -> None:

@@ -118,6 +118,36 @@ def test_chat_payloads(receiver: Callable[[Plan], Receiver], style: str) -> None
         assert card["content"]["actions"][0]["url"] == "https://reports.example/r.html"
 
 
+def with_not_assessed() -> tuple[Any, Any]:
+    """The drifted run plus two NOT_ASSESSED findings of a rule of its own."""
+    r, _ = drifted()
+    needs = {"employment": "give an HR inventory joined by e-mail"}
+    extra = [replace(finding("R-HR", f"u-{i}", Status.NOT_ASSESSED, account="a"),
+                     needs=needs) for i in range(2)]
+    r = replace(r, findings=[*r.findings, *extra], rules=[*r.rules, extra[0].rule])
+    return r, decide(r, GatePolicy())
+
+
+@pytest.mark.parametrize("style", ["json", "slack", "teams"])
+def test_not_assessed_is_counted_apart(receiver: Callable[[Plan], Receiver],
+                                       style: str) -> None:
+    rec = receiver(lambda n: 200)
+    r, verdict = with_not_assessed()
+    assert notify([rec.url], r, verdict, style, None, FAST) == []
+    body = rec.bodies[0]
+    if style == "json":
+        assert body["counts"]["NOT_ASSESSED"] == 2 and body["counts"]["FAIL"] == 2
+        assert body["failures_total"] == 2  # never listed with the failures
+        assert all(i["status"] != "NOT_ASSESSED" for i in body["failures"])
+        assert body["by_cause"]["insider"]["not_assessed"] == 2
+        assert body["not_assessed"] == [{"fact": "employment", "findings": 2,
+                                         "source": "give an HR inventory joined by e-mail"}]
+        return
+    text = json.dumps(body, ensure_ascii=False)
+    assert "NOT_ASSESSED 2" in text and "not assessed 2" in text
+    assert "Not assessed (2)" in text and "employment: give an HR inventory" in text
+
+
 def test_retries_a_server_error_then_succeeds(receiver: Callable[[Plan], Receiver]) -> None:
     rec = receiver(lambda n: 500 if n == 0 else 204)
     post(rec.url, {"x": 1}, FAST)

@@ -1,6 +1,7 @@
 """A hand-built scan result that exercises every corner of the reports.
 
-Fixed datetimes; several causes; PASS, FAIL, ERROR and WAIVED; an APPI-reportable FAIL;
+Fixed datetimes; several causes; PASS, FAIL, ERROR, WAIVED and NOT_ASSESSED (cloud users
+whose employment no source of the scan can tell); an APPI-reportable FAIL;
 a collection error; hostile resource names (``<script>``, ``=HYPERLINK``); Japanese
 names; a cause with no rule (supply_chain); a cause whose only rule's resource type had
 no inventory (physical) and one that is only partly covered (insider).
@@ -72,6 +73,11 @@ RULES = {
 
 AWS = {"provider": "aws", "account": "111111111111", "region": "ap-northeast-1"}
 HQ = {"provider": "onprem", "account": "hq", "region": "東京本社"}
+GCP = {"provider": "gcp", "account": "acme-prod", "region": "global"}
+#: What the gcp provider would declare for ``employment`` (mamori.checks.observability).
+HR_SOURCE = "give an HR inventory (person records) joined by e-mail (docs/hr-join.md)"
+NOT_ASSESSED_MESSAGE = ("not assessed: no source of this scan can tell employment: Cloud "
+                        "Identity keeps no employment status; " + HR_SOURCE)
 
 
 def _res(rtype: str, rid: str, name: str, where: dict[str, str], **kw: Any) -> Resource:
@@ -133,6 +139,12 @@ def build_findings() -> list[Finding]:
                  {"employment": "active", "enabled": True}),
         _finding("endpoint", _res("endpoint", "pc-07", "laptop-07", HQ), Status.FAIL,
                  "disk is not encrypted", {"disk_encrypted": False}),
+        _finding("user", _res("user", "user:sato@acme.example", "sato@acme.example", GCP),
+                 Status.NOT_ASSESSED, NOT_ASSESSED_MESSAGE, {"enabled": True},
+                 missing=("employment",), needs={"employment": HR_SOURCE}),
+        _finding("user", _res("user", "user:kato@acme.example", "加藤", GCP),
+                 Status.NOT_ASSESSED, NOT_ASSESSED_MESSAGE, {"enabled": True},
+                 missing=("employment",), needs={"employment": HR_SOURCE}),
     ]
 
 
@@ -141,10 +153,10 @@ def build_result(findings: list[Finding] | None = None) -> ScanResult:
         as_of=datetime(2026, 4, 1, 9, 0, tzinfo=JST),
         started=datetime(2026, 4, 1, 9, 0, 5, tzinfo=JST),
         finished=datetime(2026, 4, 1, 9, 0, 7, tzinfo=JST),
-        providers=("aws", "onprem"), accounts=("111111111111", "hq"),
+        providers=("aws", "gcp", "onprem"), accounts=("111111111111", "acme-prod", "hq"),
         ruleset_hash="sha256:3f2a9c1b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8",
-        tool_version="0.1.0", resources=11)
-    seen = {"db": 2, "bucket": 4, "host": 3, "user": 2, "endpoint": 1}
+        tool_version="0.1.0", resources=13)
+    seen = {"db": 2, "bucket": 4, "host": 3, "user": 4, "endpoint": 1}
     stats = {r.id: RuleStats(resources_seen=seen.get(k, 0)) for k, r in RULES.items()}
     error = CollectionError(
         provider="aws", operation="iam:ListUsers", scope="111111111111", code="AccessDenied",
@@ -227,3 +239,23 @@ def golden() -> Callable[[str, bytes], None]:
         assert data.decode("utf-8") == path.read_bytes().decode("utf-8")
 
     return check
+
+
+MDM_SOURCE = "give an MDM export of the endpoints (docs/inventory.md)"
+
+
+def build_unassessed_cause_report(lang: str = "en") -> Report:
+    """The scan with the telework cause's only finding NOT_ASSESSED: a cause that ran but
+    was not assessed at all (no decided finding), which must never read as clean."""
+    findings = [f for f in build_findings() if f.resource.id != "pc-07"]
+    findings.append(_finding(
+        "endpoint", _res("endpoint", "pc-08", "laptop-08", HQ), Status.NOT_ASSESSED,
+        "not assessed: no source of this scan can tell disk_encrypted: the asset ledger "
+        "keeps no encryption state; " + MDM_SOURCE, {}, missing=("disk_encrypted",),
+        needs={"disk_encrypted": MDM_SOURCE}))
+    return build_report(lang, findings)
+
+
+@pytest.fixture
+def unassessed_report() -> Report:
+    return build_unassessed_cause_report("en")

@@ -45,13 +45,15 @@ def test_printable_escapes_terminal_control_characters() -> None:
 
 def test_order_is_priority_then_rule_then_resource_whatever_the_input_order(
         report: Report, make_report: Callable[..., Report]) -> None:
-    expected = [(f.priority, f.rule.id, f.resource.id) for f in
-                ordered_findings(report.result.findings)]
+    # resource identity: provider, account, then id (the fixture spans aws, gcp, onprem)
+    expected = [(f.priority, f.rule.id, f.resource.provider, f.resource.account,
+                 f.resource.id) for f in ordered_findings(report.result.findings)]
     assert expected == sorted(expected)
-    assert expected[:3] == [(1, "bucket.public", "bkt-exports"),
-                            (1, "db.public_access", "db-1"),
-                            (1, "db.public_access", "db-2")]
+    assert [(p, r, i) for p, r, _, _, i in expected[:3]] == [
+        (1, "bucket.public", "bkt-exports"), (1, "db.public_access", "db-1"),
+        (1, "db.public_access", "db-2")]
     shuffled = list(report.result.findings)
     random.Random(7).shuffle(shuffled)
     again = ordered_findings(make_report("en", shuffled).result.findings)
-    assert [(f.priority, f.rule.id, f.resource.id) for f in again] == expected
+    assert [(f.priority, f.rule.id, f.resource.provider, f.resource.account,
+             f.resource.id) for f in again] == expected

@@ -69,7 +69,9 @@ def test_errors_show_missing_attributes_and_collection_errors(report: Report) ->
 def test_verdict_is_printed_as_given(report: Report) -> None:
     lines = render(report).splitlines()
     assert lines[-2:] == ["gate: --fail-on high, --allow-incomplete: no",
-                          "Result: exit 1 — 5 failing finding(s) at or above 'high'"]
+                          "Result: exit 1 — 5 failing finding(s) at or above 'high'; "
+                          "2 finding(s) NOT_ASSESSED, not gated (--require-assessed gates "
+                          "them)"]
 
 
 def test_many_failures_are_capped_per_rule_but_counted(

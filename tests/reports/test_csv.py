@@ -19,7 +19,7 @@ HEADER = ("status,severity,priority,rule_id,title_en,title_ja,primary_cause,caus
           "resource_type,resource_id,resource_name,provider,account,region,source,message,"
           "evidence,missing,appi_reportable,appi_reasons,iso27001_2022,cis_v8,nist_csf_2,"
           "appi_guideline,remediation_en,remediation_ja,waiver_owner,waiver_expires,"
-          "fingerprint,waiver_ticket,waiver_reason,change,first_seen,baselined")
+          "fingerprint,waiver_ticket,waiver_reason,change,first_seen,baselined,needs")
 
 
 def render_bytes(report: Report) -> bytes:

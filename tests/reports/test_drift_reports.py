@@ -68,7 +68,7 @@ def test_console() -> None:
 def test_json_validates_and_lists_gone_findings() -> None:
     doc = json.loads(render(JsonRenderer(), drifted()))
     jsonschema.validate(doc, load_schema())
-    assert doc["schema_version"] == "1.1"
+    assert doc["schema_version"] == "1.2"
     assert doc["drift"]["previous"] == {"run_id": 41, "as_of": "2026-03-31T09:00:00+09:00"}
     assert doc["drift"]["by_cause"]["vulnerability"] == {"new": 1, "persisting": 0,
                                                         "resolved": 1}

@@ -168,7 +168,7 @@ def test_verdict_and_run_facts(report: Report) -> None:
     assert "exit-1" in verdict.get("class")
     assert "5 failing finding(s) at or above 'high'" in verdict.text_content()
     facts = tree.xpath("//dl[@class='facts']")[0].text_content()
-    for fact in ("2026-04-01T09:00:00+09:00", "aws, onprem", "mamori 0.1.0", "3f2a9c1b4d5e",
+    for fact in ("2026-04-01T09:00:00+09:00", "aws, gcp, onprem", "mamori 0.1.0", "3f2a9c1b4d5e",
                  RAN_BY):
         assert fact in facts
 

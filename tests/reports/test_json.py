@@ -74,9 +74,10 @@ def test_top_level_keys_and_run_facts(report: Report) -> None:
     run = doc["run"]
     assert run["as_of"] == "2026-04-01T09:00:00+09:00"
     assert (run["exit_code"], run["fail_on"], run["allow_incomplete"]) == (1, "high", False)
-    assert doc["summary"]["by_status"] == {"pass": 3, "fail": 7, "error": 1, "waived": 1}
+    assert doc["summary"]["by_status"] == {"pass": 3, "fail": 7, "error": 1, "waived": 1,
+                                           "not_assessed": 2}
     assert doc["summary"]["by_severity"]["high"] == {"pass": 1, "fail": 4, "error": 1,
-                                                     "waived": 1}
+                                                     "waived": 1, "not_assessed": 0}
     assert [c["cause"] for c in doc["coverage"]] == list(doc["summary"]["by_cause"])
     physical = doc["coverage"][4]
     assert (physical["checked"], physical["reason_not_checked"]) == (

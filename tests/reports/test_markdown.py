@@ -40,7 +40,8 @@ def test_verdict_first_and_every_cause(report: Report) -> None:
     for label in ("external cyberattack", "weak physical security", "supply-chain leaks"):
         assert f"| {label} |" in text
     assert "**not checked**: no rule for this cause is enabled" in text
-    assert "**Counts:** PASS 3 · FAIL 7 · ERROR 1 · WAIVED 1 · collection errors 1" in text
+    assert ("**Counts:** PASS 3 · FAIL 7 · ERROR 1 · WAIVED 1 · NOT_ASSESSED 2 · "
+            "collection errors 1") in text
 
 
 def test_top_failures_in_priority_order_and_capped(report: Report) -> None:

@@ -45,6 +45,13 @@ def pg_url(pg: pg_server.PgServer) -> str:
     return pg.url(name)
 
 
+def test_not_assessed_round_trip(pg_url: str) -> None:
+    from tests.checks.history.test_not_assessed import check_round_trip
+
+    with open_store(pg_url) as store:
+        check_round_trip(store)
+
+
 def test_round_trip_and_prune(pg_url: str) -> None:
     with open_store(pg_url) as store:
         assert isinstance(store, PostgresStore) and store.schema_version() == CURRENT

@@ -83,9 +83,12 @@ def test_language_switch_changes_labels(page: Browser) -> None:
 
 
 def test_filters_change_the_visible_rows(page: Browser) -> None:
-    assert page.js(ROWS) == 9  # everything but the 3 passes
+    assert page.js(ROWS) == 11  # everything but the 3 passes (the 2 NOT_ASSESSED shown)
+    page.js("document.querySelector('input[name=status][value=NOT_ASSESSED]').click()")
+    assert page.js(ROWS) == 9
+    page.js("document.querySelector('input[name=status][value=NOT_ASSESSED]').click()")
     page.js("document.querySelector('input[name=status][value=PASS]').click()")
-    assert page.js(ROWS) == 12
+    assert page.js(ROWS) == 14
     set_filter(page, "severity", "critical")
     assert page.js(ROWS) == 2
     set_filter(page, "severity", "")
@@ -100,7 +103,7 @@ def test_filters_change_the_visible_rows(page: Browser) -> None:
     assert visible_text(page, "#list h3") == "system vulnerabilities"
     page.js("document.querySelector('input[name=status][value=FAIL]').click()")
     assert page.js(ROWS) == 2
-    assert "2 of 12 findings match" in visible_text(page, "#count")
+    assert "2 of 14 findings match" in visible_text(page, "#count")
 
 
 def test_a_row_opens_its_evidence(page: Browser) -> None:
@@ -113,6 +116,25 @@ def test_a_row_opens_its_evidence(page: Browser) -> None:
     assert "sensitive_personal" in detail  # the APPI reasons
     page.js("document.querySelector('#list tr.detail').scrollIntoView({block: 'center'})")
     page.screenshot("report_en_detail.png", full_page=False)
+
+
+def test_not_assessed_is_its_own_state_on_screen(browser: Browser, unassessed_report: Report,
+                                                 tmp_path: Path) -> None:
+    browser.size(1280, 900)
+    browser.open(write(unassessed_report, tmp_path / "unassessed.html"))
+    card = visible_text(browser, "#dashboard article[data-cause=telework]")
+    assert "not assessed" in card and "disk_encrypted" in card and "MDM export" in card
+    assert "pass rate" not in card  # never shown as checked-and-clean
+    only = "document.querySelectorAll('input[name=status]:checked').forEach(i => i.click());" \
+           "document.querySelector('input[name=status][value=NOT_ASSESSED]').click()"
+    browser.js(only)
+    assert browser.js(ROWS) == 3
+    browser.js("document.querySelector('#list tr.row').click()")
+    detail = visible_text(browser, "#list tr.detail")
+    assert "needs" in detail and "(give an" in detail
+    browser.js("document.getElementById('lang-switch').click()")
+    assert "未評価" in visible_text(browser, "#dashboard article[data-cause=telework]")
+    browser.screenshot("report_en_not_assessed.png")
 
 
 def test_passes_are_collapsed_until_opened(page: Browser) -> None:
@@ -170,7 +192,7 @@ def test_print_to_pdf_gives_an_annex(page: Browser) -> None:
     page.js("document.getElementById('lang-switch').click()")
     # The print layout lists every filtered finding with its details, and no controls.
     page.js("window.dispatchEvent(new Event('beforeprint'))")
-    assert page.js("document.querySelectorAll('#list tr.detail').length") == 9
+    assert page.js("document.querySelectorAll('#list tr.detail').length") == 11
     page.send("Emulation.setEmulatedMedia", {"media": "print"})
     assert page.js("getComputedStyle(document.getElementById('filters')).display") == "none"
     page.screenshot("report_ja_print_media.png")
