@@ -33,6 +33,7 @@ def test_handwritten_plan_with_module_and_count() -> None:
     bucket = found["module.storage.aws_s3_bucket.this[0]"]
     assert bucket.source == "module.storage.aws_s3_bucket.this[0]"
     assert bucket.name == "acme-prod-exports" and bucket.region == "ap-northeast-1"
+    assert bucket.data_classes is not None
     assert [d.value for d in bucket.data_classes] == ["personal"]
     # The policy is built from the bucket's ARN: unknown until apply, so never PASS.
     assert verdict(bucket, "MAM-STO-001") == "ERROR"
