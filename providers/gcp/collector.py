@@ -2,20 +2,24 @@
 
 Imported by ``GcpProvider.collect`` only, so the Google SDK is imported on first use.
 Units of work (run on ``max_workers`` threads): per project, one task per collector
-(storage, iam, compute firewalls, compute disks, compute instances, sql); the
-storage task hands out bucket batches. Failures that stop everything (no credentials,
-the project listing denied, no project visible) become one ``CollectionError`` for
-every resource type asked for, so nothing is reported as PASS.
+(account, storage, iam, compute firewalls, compute disks, compute instances, sql); the
+storage task hands out bucket batches. With a Workspace customer id, one more task
+for the scan emits the Directory users no project binds and reports the listing's
+failures (workspace.py); the listing itself is read once, by whichever task asks first.
+Failures that stop everything (no credentials, the project listing denied, no project
+visible) become one ``CollectionError`` for every resource type asked for, so nothing
+is reported as PASS.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
-from mamori.providers.gcp import compute, iam, sql, storage
+from mamori.providers.gcp import account, compute, iam, sql, storage, workspace
 from mamori.providers.gcp.errors import FAILED, Outcome, Recorder, scrub
 from mamori.providers.gcp.projects import Directory, ProjectContext, ProjectInfo, discover
 from mamori.providers.gcp.provider import GcpOptions
@@ -29,6 +33,7 @@ Collector = Callable[[ProjectContext], Iterator[Any]]
 
 #: service → (label, collector, resource types it produces)
 COLLECTORS: dict[str, tuple[tuple[str, Collector, tuple[str, ...]], ...]] = {
+    "account": (("account", account.collect, ("account",)),),
     "storage": (("storage", storage.collect, ("bucket",)),),
     "iam": (("iam", iam.collect, ("user", "role")),),
     "compute": (("compute firewalls", compute.collect_firewalls, ("firewall_rule",)),
@@ -62,8 +67,15 @@ def collect(options: GcpOptions) -> Iterator[Collected]:
         return
     directory = Directory(rest)
     scanned = frozenset(p.project_id for p in projects)
-    tasks = [task for info in projects for task in _tasks(options, ProjectContext(
-        info, options, credentials, rest, directory, scanned))]
+    ws = (workspace.Workspace(options, credentials) if options.workspace_customer
+          and (options.wants("iam") or options.wants("account")) else None)
+    contexts = [ProjectContext(info, options, credentials, rest, directory, scanned, ws)
+                for info in projects]
+    tasks = [task for ctx in contexts for task in _tasks(options, ctx)]
+    if ws is not None:
+        tasks.append(Task(f"workspace {ws.customer}: directory users",
+                          partial(workspace.collect, ws, contexts, users=options.wants("iam")),
+                          resource_types=("user",), account=ws.customer))
     config = RunnerConfig(PROVIDER, scrub, options.max_workers, options.progress)
     yield from run_tasks(tasks, config)
 

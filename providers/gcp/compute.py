@@ -21,9 +21,11 @@ Firewall rules (``compute.firewalls.list``):
   (their ``destinationRanges`` are ``x_destinations``).
 
 Disks (``compute.disks.aggregatedList``) → ``volume``: ``encrypted`` is always true
-(Compute Engine encrypts every disk at rest); ``x_customer_managed_key`` when
-``diskEncryptionKey.kmsKeyName`` is set, ``x_customer_supplied_key`` for CSEK;
-``attached_to`` is the first instance using the disk ("" when unattached).
+(Compute Engine encrypts every disk at rest); ``customer_managed_key`` when
+``diskEncryptionKey.kmsKeyName`` names a Cloud KMS key (CMEK) or the disk uses a
+customer-supplied key (CSEK: ``sha256`` / ``rsaEncryptedKey``, the customer holds the
+key itself; ``x_customer_supplied_key`` tells them apart); ``attached_to`` is the first
+instance using the disk ("" when unattached).
 
 Instances (``compute.instances.aggregatedList``) → ``host``: ``internet_facing`` when a
 network interface has an access config (an external IPv4; its ``natIP`` is empty
@@ -159,9 +161,10 @@ def disk_resource(project: str, disk: Mapping[str, Any]) -> Resource:
     users = [str(u) for u in disk.get("users") or ()]
     name = str(disk.get("name"))
     location = last_segment(disk.get("zone") or disk.get("region"))
+    supplied = bool(key.get("sha256") or key.get("rsaEncryptedKey"))
     attrs = {"encrypted": True, "attached_to": users[0] if users else "",
-             "x_attached_to": users, "x_customer_managed_key": bool(key.get("kmsKeyName")),
-             "x_customer_supplied_key": bool(key.get("sha256") or key.get("rsaEncryptedKey")),
+             "customer_managed_key": bool(key.get("kmsKeyName")) or supplied,
+             "x_attached_to": users, "x_customer_supplied_key": supplied,
              "x_status": disk.get("status"), "raw": dict(disk)}
     if key.get("kmsKeyName"):
         attrs["x_kms_key_name"] = str(key["kmsKeyName"])

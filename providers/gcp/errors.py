@@ -51,6 +51,19 @@ _HTTP_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSIO
                 504: "DEADLINE_EXCEEDED"}
 
 
+#: Codes that mean "this identity may not make the call": the HTTP 403 status, and the
+#: ErrorInfo reasons Google sends with it (IAM_PERMISSION_DENIED: a missing IAM
+#: permission; SERVICE_DISABLED: the API is off for the project; ACCESS_TOKEN_SCOPE_
+#: INSUFFICIENT: the token lacks the OAuth scope), plus an unusable token (401).
+DENIALS = frozenset({"PERMISSION_DENIED", "IAM_PERMISSION_DENIED", "SERVICE_DISABLED",
+                     "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "UNAUTHENTICATED", "FORBIDDEN"})
+
+
+def is_denial(code: str) -> bool:
+    """True when a ``CollectionError`` code says the call was refused, not that it broke."""
+    return code.upper() in DENIALS
+
+
 class Outcome(enum.Enum):
     """Sentinel returned instead of an API answer."""
 

@@ -6,7 +6,8 @@ user-managed keys (``projects/-/serviceAccounts/{email}/keys?keyTypes=USER_MANAG
 and, for last use, Policy Analyzer (see activity.py).
 
 - ``role``: one per binding of the project policy (role + condition). ``admin`` for
-  ``ADMIN_ROLES``; ``trusted_principals`` are the members;
+  ``ADMIN_ROLES`` (``admin_direct`` the same: the binding grants the role itself);
+  ``trusted_principals`` are the members;
   ``external_trust_unconditioned`` is true when an outside member (principals.py:
   ``allUsers``, another domain, another organisation's service account) is bound
   without an IAM condition, false when none is (or the binding has a condition), and
@@ -14,13 +15,19 @@ and, for last use, Policy Analyzer (see activity.py).
 - ``user``: every ``user:`` member (a Google account: ``console_access`` true,
   ``access_keys`` empty, since Google accounts hold no IAM keys) and every service
   account of the project or bound in its policy (``console_access`` false, ``mfa``
-  false: a service account cannot have a second factor; ``enabled`` from
-  ``disabled``; ``access_keys`` from its user-managed keys). ``admin`` and
-  ``admin_direct`` come from the project-level bindings of the member itself;
-  ``guest`` is true for outside identities. Google-managed service agents are Google's
-  identities, not the customer's: they appear in ``trusted_principals`` only.
-  ``enabled``, ``mfa`` (for people), ``last_active`` (for people), ``created`` and
-  ``employment`` of Google accounts live in Workspace / Cloud Identity and are absent.
+  and ``mfa_enforced`` false: a service account cannot have a second factor;
+  ``enabled`` from ``disabled``; ``access_keys`` from its user-managed keys). ``email``
+  is the member's address. ``admin`` and ``admin_direct`` come from the project-level
+  bindings of the member itself; ``guest`` is true for outside identities.
+  Google-managed service agents are Google's identities, not the customer's: they
+  appear in ``trusted_principals`` only. ``enabled``, ``mfa``, ``mfa_enforced``,
+  ``last_active``, ``created`` and ``employee_id`` of Google accounts live in Cloud
+  Identity / Workspace: merged in from its Directory when a customer id is given
+  (workspace.py), otherwise absent (out of reach, NOT_ASSESSED). ``employment`` is HR's.
+- access keys: ``active`` is "not disabled and not past ``validBeforeTime`` at the
+  scan's ``as_of``" (options.as_of; the time of collection when none is given), never
+  at the wall clock of a later replay; ``x_key_expiry`` keeps each key's end of
+  validity for custom rules.
 
 Not expanded: group membership, bindings inherited from folders and the organisation,
 custom roles' permissions. ``admin`` false therefore means "no admin role bound to
@@ -32,11 +39,12 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
-from mamori.providers.gcp import activity
+from mamori.providers.gcp import activity, workspace
 from mamori.providers.gcp.errors import FAILED, Outcome, Recorder
 from mamori.providers.gcp.principals import PUBLIC, Principal, outside, parse
 from mamori.providers.gcp.projects import ProjectContext
@@ -50,6 +58,16 @@ TYPES = ("user", "role")
 Activity = dict[str, datetime] | Outcome
 
 
+@dataclass(frozen=True)
+class Use:
+    """Last authentication per key and per service account, and the time keys are
+    judged at (the scan's ``as_of``)."""
+
+    keys: Activity
+    accounts: Activity
+    as_of: datetime
+
+
 def collect(ctx: ProjectContext) -> Iterator[Resource | CollectionError]:
     """Every ``role`` and ``user`` resource of one project, then what failed."""
     rec = Recorder(ctx.project_id)
@@ -59,9 +77,11 @@ def collect(ctx: ProjectContext) -> Iterator[Resource | CollectionError]:
                         resource_types=("user",))
     by_email = {} if accounts is FAILED else {str(a.get("email")): a for a in accounts}
     keys = {email: _keys(ctx, rec, email) for email in sorted(by_email)}
-    key_use = _activity(ctx, rec, activity.KEYS, any(k for k in keys.values()
-                                                     if k is not FAILED))
-    account_use = _activity(ctx, rec, activity.ACCOUNTS, bool(by_email))
+    use = Use(_activity(ctx, rec, activity.KEYS, any(k for k in keys.values()
+                                                     if k is not FAILED)),
+              _activity(ctx, rec, activity.ACCOUNTS, bool(by_email)),
+              ctx.options.as_of or datetime.now(UTC))
+    directory = ctx.workspace.directory() if ctx.workspace is not None else None
     if policy is not FAILED:
         yield from (_role(ctx, rec, b) for b in policy.get("bindings") or ())
     roles = None if policy is FAILED else _roles_by_member(policy)
@@ -72,9 +92,14 @@ def collect(ctx: ProjectContext) -> Iterator[Resource | CollectionError]:
             continue
         attrs = _identity(ctx, rec, principal, roles)
         if principal.kind == "serviceAccount":
-            attrs.update(_service_account(by_email.get(principal.email), keys, key_use,
-                                          account_use, principal.email,
-                                          listed=accounts is not FAILED))
+            attrs.update(_service_account(by_email.get(principal.email), keys, use,
+                                          principal.email, listed=accounts is not FAILED))
+        elif isinstance(directory, workspace.DirectoryUsers):
+            person = directory.find(principal.email)
+            if person is not None:
+                workspace.merge(attrs, person)
+            else:  # not in the customer's directory: its facts cannot be read
+                attrs["x_workspace_member"] = False
         yield _user(ctx, principal, attrs)
     yield from rec.drain()
 
@@ -108,7 +133,8 @@ def _role(ctx: ProjectContext, rec: Recorder, binding: Mapping[str, Any]) -> Res
     verdicts = {m: outside(parse(m), ctx, rec) for m in members}
     external = [m for m, v in verdicts.items() if v]
     attrs: dict[str, Any] = {
-        "admin": role in ADMIN_ROLES, "trusted_principals": members,
+        "admin": role in ADMIN_ROLES, "admin_direct": role in ADMIN_ROLES,
+        "trusted_principals": members,
         "x_external_members": external, "x_public": any(m in PUBLIC for m in members)}
     if condition:
         attrs.update(external_trust_unconditioned=False, x_condition=condition)
@@ -126,6 +152,7 @@ def _role(ctx: ProjectContext, rec: Recorder, binding: Mapping[str, Any]) -> Res
 def _identity(ctx: ProjectContext, rec: Recorder, principal: Principal,
               roles: Mapping[str, set[str]] | None) -> dict[str, Any]:
     attrs: dict[str, Any] = {"console_access": principal.kind == "user",
+                             "email": principal.email.lower(),
                              "x_principal_type": principal.kind}
     if roles is not None:
         bound = sorted(roles.get(principal.member, ()))
@@ -140,9 +167,9 @@ def _identity(ctx: ProjectContext, rec: Recorder, principal: Principal,
 
 
 def _service_account(account: Mapping[str, Any] | None,
-                     keys: Mapping[str, list[Any] | Outcome], key_use: Activity,
-                     account_use: Activity, email: str, *, listed: bool) -> dict[str, Any]:
-    attrs: dict[str, Any] = {"mfa": False}
+                     keys: Mapping[str, list[Any] | Outcome], use: Use, email: str, *,
+                     listed: bool) -> dict[str, Any]:
+    attrs: dict[str, Any] = {"mfa": False, "mfa_enforced": False}
     if account is None:
         if listed:  # bound here but lives elsewhere: its keys are read in its project
             attrs["x_foreign"] = True
@@ -150,26 +177,28 @@ def _service_account(account: Mapping[str, Any] | None,
     attrs["enabled"] = not account.get("disabled", False)
     if account.get("displayName"):
         attrs["x_display_name"] = str(account["displayName"])
-    if isinstance(account_use, dict):
-        seen = account_use.get(email) or account_use.get(str(account.get("uniqueId")))
+    if isinstance(use.accounts, dict):
+        seen = use.accounts.get(email) or use.accounts.get(str(account.get("uniqueId")))
         if seen is not None:
             attrs["last_active"] = seen
     own_keys = keys.get(email, FAILED)
     if own_keys is not FAILED:
-        attrs["access_keys"] = [_key(k, key_use) for k in own_keys]
+        attrs["access_keys"] = [_key(k, use) for k in own_keys]
+        attrs["x_key_expiry"] = {last_segment(k.get("name")): when for k in own_keys
+                                 if (when := parse_time(k.get("validBeforeTime")))}
     return attrs
 
 
-def _key(key: Mapping[str, Any], key_use: Activity) -> dict[str, Any]:
+def _key(key: Mapping[str, Any], use: Use) -> dict[str, Any]:
     key_id = last_segment(key.get("name"))
     expires = parse_time(key.get("validBeforeTime"))
-    expired = expires is not None and expires <= datetime.now(UTC)
+    expired = expires is not None and expires <= use.as_of
     item: dict[str, Any] = {"id": key_id, "active": not key.get("disabled") and not expired}
     created = parse_time(key.get("validAfterTime"))
     if created is not None:
         item["created"] = created
-    if isinstance(key_use, dict) and key_id in key_use:
-        item["last_used"] = key_use[key_id]
+    if isinstance(use.keys, dict) and key_id in use.keys:
+        item["last_used"] = use.keys[key_id]
     return item
 
 

@@ -12,11 +12,14 @@ attributes stay absent (the host rules give ERROR, never PASS):
 - ``last_patched``: the creation time of the newest patch job (``patchJobs.list``,
   newest ``PATCH_JOBS_SCANNED`` jobs) in which the instance's state is SUCCEEDED or
   SUCCEEDED_REBOOT_REQUIRED. The job's start is used, not its end, so the date is
-  never later than the patching. Patching by other means (unattended-upgrades,
-  images) is not seen.
+  never later than the patching. A dry-run job (``dryRun: true``) installs nothing
+  (Google: the agent "reports that it has finished without running any updates"), so
+  it is skipped, whatever its instances' states. Patching by other means
+  (unattended-upgrades, images) is not seen.
 
-When the API is disabled or denied for the project, one ``CollectionError`` is
-recorded and no further OS Config call is made for it.
+When the API is disabled or denied for the project (any denial code, errors.DENIALS,
+e.g. ``IAM_PERMISSION_DENIED``), one ``CollectionError`` is recorded and no further
+OS Config call is made for it.
 """
 
 from __future__ import annotations
@@ -26,13 +29,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from mamori.providers.gcp.errors import FAILED, Recorder
+from mamori.providers.gcp.errors import FAILED, Recorder, is_denial
 from mamori.providers.gcp.projects import ProjectContext
 from mamori.providers.gcp.values import last_segment, parse_time
 
 PATCH_JOBS_SCANNED = 20
 _PATCHED = frozenset({"SUCCEEDED", "SUCCEEDED_REBOOT_REQUIRED"})
-_STOP = frozenset({"PERMISSION_DENIED", "SERVICE_DISABLED", "UNAUTHENTICATED"})
 API = "osconfig"
 
 
@@ -49,7 +51,7 @@ class _Calls:
         answer = self.rec.call(operation, scope, self.ctx.rest.all_items, API, path, key,
                                params)
         if answer is FAILED:
-            self.stopped = self.rec.errors[-1].code in _STOP
+            self.stopped = is_denial(self.rec.errors[-1].code)
             return None
         return list(answer)
 
@@ -122,7 +124,8 @@ def _last_patched(calls: _Calls, ids: Mapping[tuple[str, str], str]) -> dict[str
     project = calls.ctx.project_id
     jobs = calls.items("osconfig.patchJobs.list", calls.rec.scope(),
                        f"v1/projects/{project}/patchJobs", "patchJobs") or []
-    dated = sorted(((w, j) for j in jobs if (w := parse_time(j.get("createTime")))),
+    real = [j for j in jobs if not j.get("dryRun")]  # a dry run patches nothing
+    dated = sorted(((w, j) for j in real if (w := parse_time(j.get("createTime")))),
                    key=lambda pair: pair[0], reverse=True)
     wanted, found = set(ids.values()), dict[str, datetime]()
     for when, job in dated[:PATCH_JOBS_SCANNED]:

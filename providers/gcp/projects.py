@@ -7,7 +7,8 @@
   its organisation's domain (``organizations.get`` → ``displayName``, which Google
   documents as the Workspace / Cloud Identity primary domain).
 - ``Directory``: lookups shared by all projects (folders walked up to their
-  organisation, other projects' organisations), cached so each is asked once.
+  organisation, other projects' organisations, the IAM policies of folders and
+  organisations for inherited audit configs), cached so each is asked once.
 
 A value computed once records its failure once, into the recorder of the task that
 asked first; later askers get ``FAILED`` (or ``None`` for "unknown") without a second
@@ -26,6 +27,7 @@ from mamori.providers.gcp.rest import Rest
 
 if TYPE_CHECKING:
     from mamori.providers.gcp.provider import GcpOptions
+    from mamori.providers.gcp.workspace import Workspace
 
 T = TypeVar("T")
 CRM = "cloudresourcemanager"
@@ -105,6 +107,29 @@ class Directory:
             "cloudresourcemanager.folders.get", f"folder {ident}", self.rest.get, CRM,
             f"v3/folders/{ident}"))
 
+    def ancestors(self, parent: str, rec: Recorder) -> list[str] | Outcome:
+        """``folders/N`` … ``organizations/N`` above a project whose parent is ``parent``."""
+        found: list[str] = []
+        for _ in range(_MAX_DEPTH):
+            kind, _, ident = parent.partition("/")
+            if kind not in ("folders", "organizations") or not ident:
+                return found
+            found.append(parent)
+            if kind == "organizations":
+                return found
+            folder = self._folder(ident, rec)
+            if folder is FAILED:
+                return FAILED
+            parent = str(folder.get("parent") or "")
+        return found
+
+    def policy_of(self, node: str, rec: Recorder) -> dict[str, Any] | Outcome:
+        """The IAM policy of a folder or organisation (``folders/N``), once per node."""
+        kind = node.partition("/")[0]
+        return self._memo.get(f"policy:{node}", lambda: rec.call(
+            f"cloudresourcemanager.{kind}.getIamPolicy", node, self.rest.post, CRM,
+            f"v3/{node}:getIamPolicy", {"options": {"requestedPolicyVersion": 3}}))
+
     def organization_domain(self, org: str, rec: Recorder) -> str | Outcome:
         """The primary domain of organisation ``org`` (its display name), lowercased."""
         answer = self._memo.get(f"org:{org}", lambda: rec.call(
@@ -132,6 +157,7 @@ class ProjectContext:
     rest: Rest = field(repr=False)
     directory: Directory = field(repr=False)
     scan_projects: frozenset[str] = frozenset()
+    workspace: Workspace | None = field(default=None, repr=False)
     _memo: Memo = field(default_factory=Memo, repr=False)
 
     @property
@@ -146,6 +172,19 @@ class ProjectContext:
             f"v3/projects/{self.project_id}:getIamPolicy",
             {"options": {"requestedPolicyVersion": 3}}, resource_types=("user", "role")))
 
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A per-project value computed once (the organisation policy, audit configs…)."""
+        return self._memo.get(key, compute)
+
+    def parent(self, rec: Recorder) -> str | Outcome:
+        """``organizations/N``, ``folders/N`` or "" (no parent)."""
+        if self.info.known:
+            return self.info.parent or ""
+        answer = self.directory.project(self.project_id, rec)
+        if answer is FAILED:
+            return FAILED
+        return str(answer.get("parent") or "")
+
     def number(self, rec: Recorder) -> str | None:
         """The project number, when known or readable."""
         if self.info.known:
@@ -157,13 +196,10 @@ class ProjectContext:
 
     def organization(self, rec: Recorder) -> str | Outcome | None:
         """The organisation id above the project; None when the project has none."""
-        parent = self.info.parent
-        if not self.info.known:
-            answer = self.directory.project(self.project_id, rec)
-            if answer is FAILED:
-                return FAILED
-            parent = str(answer.get("parent") or "")
-        return self.directory.organization_of(parent or "", rec)
+        parent = self.parent(rec)
+        if parent is FAILED:
+            return FAILED
+        return self.directory.organization_of(parent, rec)
 
     def internal_domains(self, rec: Recorder) -> frozenset[str] | None:
         """The organisation's domain plus ``--gcp-internal-domain``; None = unknown."""

@@ -7,12 +7,12 @@ only in ``collect``. CLI flags map one to one:
 
     --gcp                              use this provider
     --project ID (repeatable)          projects (none: every project the identity lists)
-    --gcp-service NAME (repeatable)    services: storage, iam, compute, sql
+    --gcp-service NAME (repeatable)    services: account, storage, iam, compute, sql
     --gcp-internal-domain DOMAIN       internal_domains (besides the organisation's)
-    --gcp-storage-endpoint URL         storage_endpoint
-    --gcp-endpoint SERVICE=URL         <service>_endpoint for cloudresourcemanager, iam,
-                                       compute, sqladmin, osconfig, policyanalyzer
-    --gcp-max-workers N                max_workers
+    --gcp-workspace-customer ID        workspace_customer (Admin SDK Directory API)
+    --gcp-workspace-admin EMAIL        workspace_admin (domain-wide delegation subject)
+    --gcp-endpoint API=URL             <api>_endpoint (``ENDPOINT_FIELDS``), tests
+    --as-of (the scan's)               as_of: key expiry is judged at this time
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ import importlib.util
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar
 
 from mamori.checks.errors import ProviderError
 from mamori.providers.interface import Collected, Provider
 
-#: Services the provider knows, in collection order.
-SERVICES: tuple[str, ...] = ("storage", "iam", "compute", "sql")
+#: Services the provider knows, in collection order (``account``: the project itself).
+SERVICES: tuple[str, ...] = ("account", "storage", "iam", "compute", "sql")
 
 #: Base URLs of the REST APIs; paths (``v1/projects/...``) are appended to them.
 DEFAULT_ENDPOINTS: dict[str, str] = {
@@ -38,12 +39,18 @@ DEFAULT_ENDPOINTS: dict[str, str] = {
     "sqladmin": "https://sqladmin.googleapis.com",
     "osconfig": "https://osconfig.googleapis.com",
     "policyanalyzer": "https://policyanalyzer.googleapis.com",
+    "orgpolicy": "https://orgpolicy.googleapis.com",
+    "logging": "https://logging.googleapis.com",
+    "admin": "https://admin.googleapis.com",
 }
 
 _SDK_MODULES = ("google.auth", "google.cloud.storage", "requests")
 # Project ids: 6-30 of a-z, 0-9, '-'; legacy domain-scoped ids carry "example.com:".
 _PROJECT = re.compile(r"^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 _DOMAIN = re.compile(r"^([a-z0-9-]+\.)+[a-z0-9-]+$")
+# A Workspace / Cloud Identity customer id (C0abc123) or the alias of one's own account.
+_CUSTOMER = re.compile(r"^(my_customer|C[0-9A-Za-z]{4,20})$")
+_EMAIL = re.compile(r"^[^@\s]+@([a-z0-9-]+\.)+[a-z0-9-]+$")
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,14 @@ class GcpOptions:
     - ``services``: restrict collection to some of ``SERVICES`` (None = all).
     - ``internal_domains``: e-mail domains of the organisation besides its primary
       domain (read from the organisation); identities outside them are ``guest``.
+    - ``workspace_customer``: the Cloud Identity / Workspace customer id (``C0abc123``
+      or ``my_customer``) whose users the Admin SDK Directory API lists (None: Google
+      accounts' sign-in facts are out of reach, NOT_ASSESSED).
+    - ``workspace_admin``: an administrator to impersonate through domain-wide
+      delegation (the credentials must be a service-account key); None = the
+      credentials call the Directory API as themselves.
+    - ``as_of``: the time facts that depend on a date are judged at (a key past its
+      ``validBeforeTime`` is inactive); None = the time of collection.
     - ``storage_endpoint``: Cloud Storage JSON API base URL (tests, emulators).
     - ``*_endpoint``: base URL of each REST API (None = Google's); see
       ``DEFAULT_ENDPOINTS``.
@@ -69,6 +84,9 @@ class GcpOptions:
     projects: tuple[str, ...] = ()
     services: tuple[str, ...] | None = None
     internal_domains: tuple[str, ...] = ()
+    workspace_customer: str | None = None
+    workspace_admin: str | None = None
+    as_of: datetime | None = None
     storage_endpoint: str | None = None
     resource_manager_endpoint: str | None = None
     iam_endpoint: str | None = None
@@ -76,6 +94,9 @@ class GcpOptions:
     sqladmin_endpoint: str | None = None
     osconfig_endpoint: str | None = None
     policyanalyzer_endpoint: str | None = None
+    orgpolicy_endpoint: str | None = None
+    logging_endpoint: str | None = None
+    admin_endpoint: str | None = None
     credentials: Any = field(default=None, compare=False, repr=False)
     max_workers: int = 8
     max_attempts: int = 4
@@ -87,7 +108,8 @@ class GcpOptions:
         "cloudresourcemanager": "resource_manager_endpoint", "iam": "iam_endpoint",
         "compute": "compute_endpoint", "sqladmin": "sqladmin_endpoint",
         "osconfig": "osconfig_endpoint", "policyanalyzer": "policyanalyzer_endpoint",
-        "storage": "storage_endpoint"}
+        "orgpolicy": "orgpolicy_endpoint", "logging": "logging_endpoint",
+        "admin": "admin_endpoint", "storage": "storage_endpoint"}
 
     def __post_init__(self) -> None:
         # Accept lists from callers; store tuples so the options stay hashable.
@@ -105,6 +127,9 @@ class GcpOptions:
         for domain in self.internal_domains:
             if not _DOMAIN.match(domain):
                 raise ProviderError(f"gcp: not a domain name: {domain!r}")
+        self._validate_workspace()
+        if self.as_of is not None and self.as_of.tzinfo is None:
+            raise ProviderError("gcp: as_of must carry a time zone")
         unknown = sorted(set(self.services or ()) - set(SERVICES))
         if unknown or self.services == ():
             raise ProviderError(f"gcp: unknown or no service(s) {', '.join(unknown)} "
@@ -115,6 +140,17 @@ class GcpOptions:
                 raise ProviderError(f"gcp: {name} must be an http(s) URL: {url!r}")
         if self.max_workers < 1 or self.max_attempts < 1 or self.timeout <= 0:
             raise ProviderError("gcp: max_workers, max_attempts and timeout must be positive")
+
+    def _validate_workspace(self) -> None:
+        customer, admin = self.workspace_customer, self.workspace_admin
+        if customer is not None and not _CUSTOMER.match(customer):
+            raise ProviderError(f"gcp: not a Workspace customer id (C0abc123 or "
+                                f"my_customer): {customer!r}")
+        if admin is not None and customer is None:
+            raise ProviderError("gcp: a Workspace admin to impersonate needs the customer "
+                                "id too (--gcp-workspace-customer)")
+        if admin is not None and not _EMAIL.match(admin.lower()):
+            raise ProviderError(f"gcp: not an e-mail address: {admin!r}")
 
     def wants(self, service: str) -> bool:
         """True when ``service`` is to be collected."""

@@ -6,16 +6,25 @@
   IAM, so it is not public (``x_public_ip`` shows it; ``x_authorized_networks`` lists
   the networks for custom rules).
 - ``encrypted``: always true (Cloud SQL encrypts data at rest);
-  ``x_customer_managed_key`` when ``diskEncryptionConfiguration.kmsKeyName`` is set.
+  ``customer_managed_key`` when ``diskEncryptionConfiguration.kmsKeyName`` is set (CMEK).
+- ``tls_required``: ``settings.ipConfiguration.sslMode`` ENCRYPTED_ONLY or
+  TRUSTED_CLIENT_CERTIFICATE_REQUIRED, or the legacy ``requireSsl`` true (SQL Server
+  still uses it). Google allows only consistent pairs (ALLOW_UNENCRYPTED_AND_ENCRYPTED
+  and ENCRYPTED_ONLY with ``requireSsl`` false or cleared, TRUSTED_CLIENT_CERTIFICATE_
+  REQUIRED with it true or cleared), so either flag that enforces TLS decides
+  (https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1/instances#ipconfiguration).
+- ``backups_enabled``: ``settings.backupConfiguration.enabled``;
+  ``x_point_in_time_recovery`` too.
 - ``engine``: mysql / postgres / sqlserver from ``databaseVersion``
   (``x_engine_version`` keeps it whole).
-- backups: ``x_backups_enabled`` and ``x_point_in_time_recovery`` from
-  ``settings.backupConfiguration``.
 - ``admin_username``: Cloud SQL has no single admin field; every built-in user has
-  administrative rights (``cloudsqlsuperuser`` on PostgreSQL, near-root on MySQL). So
-  of the instance's BUILT_IN users (``users.list``), the engine's default superuser
-  (root, postgres, sqlserver) when it exists, else the first by name. Only read for
-  RUNNABLE instances (a stopped one cannot list users); otherwise absent.
+  administrative rights (``cloudsqlsuperuser`` on PostgreSQL, near-root on MySQL,
+  ``sqlserver`` on SQL Server). So of the instance's BUILT_IN users (``users.list``),
+  the engine's default superuser (root, postgres, sqlserver) when it exists, else the
+  first by name. Users can be listed only while the instance runs: for a stopped one
+  (``state`` STOPPED, or ``settings.activationPolicy`` NEVER: Google's "stop an
+  instance" sets it) and other non-RUNNABLE states no call is made, nothing is an
+  error, and ``admin_username`` is out of reach (observes.py), ``x_stopped`` true.
 - ``default_credentials`` is not knowable from the API and stays absent.
 """
 
@@ -31,6 +40,7 @@ from mamori.providers.gcp.values import covers_everything, labels, make_resource
 
 _ENGINES = (("POSTGRES", "postgres"), ("MYSQL", "mysql"), ("SQLSERVER", "sqlserver"))
 _DEFAULT_ADMIN = {"postgres": "postgres", "mysql": "root", "sqlserver": "sqlserver"}
+_TLS_MODES = frozenset({"ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"})
 
 
 def collect(ctx: ProjectContext) -> Iterator[Resource | CollectionError]:
@@ -63,16 +73,13 @@ def database_resource(project: str, instance: Mapping[str, Any],
     public_ip = bool(ip.get("ipv4Enabled"))
     attrs: dict[str, Any] = {
         "public": public_ip and any(covers_everything(n) for n in networks),
-        "encrypted": True,
+        "encrypted": True, "customer_managed_key": bool(kms_key),
+        "tls_required": tls_required(ip), "backups_enabled": bool(backup.get("enabled")),
         "x_public_ip": public_ip, "x_authorized_networks": networks,
-        "x_customer_managed_key": bool(kms_key),
         "x_engine_version": instance.get("databaseVersion"),
-        "x_backups_enabled": bool(backup.get("enabled")),
         "x_point_in_time_recovery": bool(backup.get("pointInTimeRecoveryEnabled")
                                           or backup.get("binaryLogEnabled")),
-        "x_require_ssl": bool(ip.get("requireSsl")) or ip.get("sslMode") in (
-            "ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"),
-        "x_state": instance.get("state"),
+        "x_state": instance.get("state"), "x_stopped": stopped(instance),
         "raw": without(instance, "serverCaCert")}
     family = engine(instance.get("databaseVersion"))
     if family:
@@ -87,11 +94,22 @@ def database_resource(project: str, instance: Mapping[str, Any],
         attributes=attrs, tags=labels(settings.get("userLabels")))
 
 
+def tls_required(ip: Mapping[str, Any]) -> bool:
+    """Whether connections must use TLS: an enforcing ``sslMode`` or ``requireSsl``."""
+    return ip.get("sslMode") in _TLS_MODES or ip.get("requireSsl") is True
+
+
+def stopped(instance: Mapping[str, Any]) -> bool:
+    """A stopped instance: ``state`` STOPPED or activation policy NEVER."""
+    policy = (instance.get("settings") or {}).get("activationPolicy")
+    return instance.get("state") == "STOPPED" or policy == "NEVER"
+
+
 def _admin_username(ctx: ProjectContext, rec: Recorder,
                     instance: Mapping[str, Any]) -> str | None:
     family = engine(instance.get("databaseVersion"))
-    if family is None or instance.get("state") != "RUNNABLE":
-        return None
+    if family is None or instance.get("state") != "RUNNABLE" or stopped(instance):
+        return None  # users can be listed only while the instance runs
     name = str(instance.get("name"))
     users = rec.call("sqladmin.users.list", rec.scope(f"instance {name}"), ctx.rest.all_items,
                      "sqladmin", f"v1/projects/{ctx.project_id}/instances/{name}/users",

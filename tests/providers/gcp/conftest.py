@@ -77,6 +77,16 @@ class FakeGoogle:
         return [s.path for s in self.seen if s.method == method]
 
 
+def _body(raw: bytes) -> Any:
+    """A JSON body, or the form fields of an OAuth token request."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return parse_qs(raw.decode())
+
+
 def _handler(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def _serve(self) -> None:
@@ -84,8 +94,7 @@ def _handler(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
-            req = Seen(self.command, url.path, parse_qs(url.query), headers,
-                       json.loads(raw) if raw else None)
+            req = Seen(self.command, url.path, parse_qs(url.query), headers, _body(raw))
             fake.seen.append(req)
             route = fake.routes.get((self.command, url.path))
             status, body = route(req) if route else (404, {"error": {

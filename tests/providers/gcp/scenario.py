@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.providers.gcp.conftest import PROJECT, FakeGoogle, storage_client
+from tests.providers.gcp.scenario_platform import seed_platform
 
 NUMBER = "4242"
 KMS_KEY = "projects/acme-prod/locations/us/keyRings/ring/cryptoKeys/key"
@@ -24,7 +25,8 @@ AGENT = f"{NUMBER}@cloudservices.gserviceaccount.com"
 
 
 def seed_buckets(endpoint: str) -> None:
-    """Buckets: public by IAM, by ACL, by default object ACL, protected, and private."""
+    """Buckets: public by IAM, by ACL, by default object ACL, protected, private, and
+    writable by anyone (IAM objectCreator, ACL WRITER)."""
     client = storage_client(endpoint)
     public_iam = client.create_bucket("public-iam")
     public_iam.iam_configuration.uniform_bucket_level_access_enabled = True
@@ -46,6 +48,15 @@ def seed_buckets(endpoint: str) -> None:
     _grant(protected, "roles/storage.objectViewer", "allUsers")
     _grant(protected, "roles/storage.legacyBucketReader", "allAuthenticatedUsers")
 
+    drop = client.create_bucket("public-write")
+    drop.iam_configuration.uniform_bucket_level_access_enabled = True
+    drop.patch()
+    _grant(drop, "roles/storage.objectCreator", "allUsers")  # write-only: not readable
+
+    acl_write = client.create_bucket("public-acl-write")
+    acl_write.acl.all().grant_write()
+    acl_write.acl.save()
+
     private = client.create_bucket("private-cmek")
     private.default_kms_key_name = KMS_KEY
     private.versioning_enabled = True
@@ -61,12 +72,17 @@ def _grant(bucket: Any, role: str, member: str) -> None:
 
 
 def seed_resource_manager(fake: FakeGoogle, audit_configs: list[Any] | None = None) -> None:
-    """The project, its folder and organisation, and the project IAM policy."""
+    """The project, its folder and organisation, and their IAM policies (audit configs
+    only on the project)."""
     fake.get(f"{CRM}/projects/{PROJECT}", {"name": f"projects/{NUMBER}", "projectId": PROJECT,
                                           "parent": "folders/77", "state": "ACTIVE"})
     fake.get(f"{CRM}/folders/77", {"name": "folders/77", "parent": "organizations/123"})
     fake.get(f"{CRM}/organizations/123", {"name": "organizations/123",
-                                          "displayName": "acme.example"})
+                                          "displayName": "acme.example",
+                                          "directoryCustomerId": "C0acme42"})
+    for node in ("folders/77", "organizations/123"):
+        fake.add("POST", f"{CRM}/{node}:getIamPolicy", {"version": 1, "etag": "BwY=",
+                                                        "bindings": []})
     fake.add("POST", f"{CRM}/projects/{PROJECT}:getIamPolicy", {
         "version": 3, "etag": "BwX=", "auditConfigs": audit_configs or [],
         "bindings": [
@@ -191,12 +207,18 @@ def seed_osconfig(fake: FakeGoogle) -> None:
         {"name": f"projects/{PROJECT}/patchJobs/old", "createTime": "2026-08-01T00:00:00Z",
          "state": "SUCCEEDED"},
         {"name": f"projects/{PROJECT}/patchJobs/new", "createTime": "2026-11-15T03:00:00Z",
-         "state": "COMPLETED_WITH_ERRORS"}]})
+         "state": "COMPLETED_WITH_ERRORS"},
+        # Newest, but a dry run: it installs nothing, whatever its instances report.
+        {"name": f"projects/{PROJECT}/patchJobs/rehearsal",
+         "createTime": "2026-11-28T03:00:00Z", "state": "SUCCEEDED", "dryRun": True}]})
     fake.get(f"{jobs}/new/instanceDetails", {"patchJobInstanceDetails": [
         {"name": f"projects/{PROJECT}/zones/asia-northeast1-a/instances/web-1",
          "instanceSystemId": "9001", "state": "SUCCEEDED"},
         {"name": f"projects/{PROJECT}/zones/asia-northeast1-b/instances/batch-2",
          "instanceSystemId": "9002", "state": "FAILED"}]})
+    fake.get(f"{jobs}/rehearsal/instanceDetails", {"patchJobInstanceDetails": [
+        {"name": f"projects/{PROJECT}/zones/asia-northeast1-a/instances/web-1",
+         "instanceSystemId": "9001", "state": "SUCCEEDED"}]})
     fake.get(f"{jobs}/old/instanceDetails", {"patchJobInstanceDetails": [
         {"name": f"projects/{PROJECT}/zones/asia-northeast1-a/instances/web-1",
          "state": "SUCCEEDED"}]})
@@ -210,7 +232,9 @@ def seed_sql(fake: FakeGoogle) -> None:
          "state": "RUNNABLE", "selfLink": f"https://sqladmin.googleapis.com/v1/projects/"
                                           f"{PROJECT}/instances/orders",
          "serverCaCert": {"cert": "-----BEGIN CERTIFICATE-----abc"},
-         "settings": {"ipConfiguration": {"ipv4Enabled": True, "authorizedNetworks": [
+         "settings": {"ipConfiguration": {
+             "ipv4Enabled": True, "sslMode": "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
+             "authorizedNetworks": [
              {"value": "198.51.100.0/24", "name": "office"},
              {"value": "0.0.0.0/0", "name": "anywhere"}]},
              "backupConfiguration": {"enabled": True, "pointInTimeRecoveryEnabled": True},
@@ -222,7 +246,19 @@ def seed_sql(fake: FakeGoogle) -> None:
          "settings": {"ipConfiguration": {"ipv4Enabled": False,
                                           "privateNetwork": "projects/acme-prod/global/"
                                                             "networks/default"},
-                      "backupConfiguration": {"enabled": False}}}]})
+                      "backupConfiguration": {"enabled": False}}},
+        {"name": "ledger", "databaseVersion": "SQLSERVER_2022_STANDARD",
+         "region": "asia-northeast1", "state": "RUNNABLE",
+         "settings": {"ipConfiguration": {"ipv4Enabled": False, "requireSsl": True},
+                      "backupConfiguration": {"enabled": True}}},
+        # Stopped the way Google's "stop" does it: the state may still read RUNNABLE.
+        {"name": "archive", "databaseVersion": "POSTGRES_14", "region": "asia-northeast1",
+         "state": "RUNNABLE", "settings": {
+             "activationPolicy": "NEVER",
+             "ipConfiguration": {"ipv4Enabled": False, "sslMode": "ENCRYPTED_ONLY"},
+             "backupConfiguration": {"enabled": True}}}]})
+    fake.get(f"{base}/ledger/users", {"items": [
+        {"name": "sqlserver", "type": "BUILT_IN"}, {"name": "reporting", "type": "BUILT_IN"}]})
     fake.get(f"{base}/orders/users", {"items": [
         {"name": "app", "type": "BUILT_IN"}, {"name": "postgres", "type": "BUILT_IN"},
         {"name": "alice@acme.example", "type": "CLOUD_IAM_USER"}]})
@@ -230,6 +266,7 @@ def seed_sql(fake: FakeGoogle) -> None:
 
 def seed_all(fake: FakeGoogle) -> None:
     """Every REST API of the estate."""
+    seed_platform(fake)
     seed_resource_manager(fake)
     seed_iam(fake)
     seed_compute(fake)

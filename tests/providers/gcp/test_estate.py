@@ -21,6 +21,7 @@ from tests.providers.gcp.scenario import (
     seed_buckets,
     seed_resource_manager,
 )
+from tests.providers.gcp.scenario_platform import CUSTOMER, HTTPS_ONLY, seed_org_policy
 
 FIREWALLS = f"{SELF}/global/firewalls"
 
@@ -29,7 +30,7 @@ FIREWALLS = f"{SELF}/global/firewalls"
 def estate(fake: FakeGoogle, emulator: str) -> Collected:
     seed_buckets(emulator)
     seed_all(fake)
-    return run(options(fake, emulator))
+    return run(options(fake, emulator, workspace_customer=CUSTOMER))
 
 
 def test_bucket_public_by_iam(estate: Collected) -> None:
@@ -71,17 +72,64 @@ def test_private_bucket_settings(estate: Collected) -> None:
     other = estate.one("bucket", "public-iam").attributes
     assert other["encryption"] == {"enabled": True, "customer_managed_key": False}
     assert other["versioning"] is False
-    assert other["access_logging"] is False  # no usage logs, no DATA_READ audit config
+    # No usage logs; no DATA_READ audit config on the project, its folder or organisation.
+    assert other["access_logging"] is False
 
 
 def test_data_access_audit_logs_count_as_access_logging(fake: FakeGoogle,
                                                         emulator: str) -> None:
     seed_buckets(emulator)
+    seed_org_policy(fake, enforce=False)
     seed_resource_manager(fake, audit_configs=[{"service": "allServices", "auditLogConfigs": [
         {"logType": "ADMIN_READ"}, {"logType": "DATA_READ"}]}])
     got = run(options(fake, emulator, services=("storage",)))
     assert all(b.attributes["access_logging"] is True for b in got.of("bucket").values())
     assert got.errors == []
+    # The project's own config decides: its folder and organisation were not asked.
+    assert not [p for p in fake.paths("POST") if p.endswith(("77:getIamPolicy",
+                                                              "123:getIamPolicy"))]
+
+
+def test_bucket_acls_and_transport(estate: Collected) -> None:
+    # Uniform bucket-level access disables ACLs; fine-grained access keeps them.
+    assert estate.one("bucket", "public-iam").attributes["acl_enabled"] is False
+    assert estate.one("bucket", "public-acl").attributes["acl_enabled"] is True
+    # Without storage.secureHttpTransport, Cloud Storage's XML API answers plain HTTP.
+    assert {b.attributes["tls_required"] for b in estate.of("bucket").values()} == {False}
+
+
+def test_https_only_policy_makes_every_bucket_refuse_http(fake: FakeGoogle,
+                                                         emulator: str) -> None:
+    seed_buckets(emulator)
+    seed_resource_manager(fake)
+    seed_org_policy(fake, enforce=False, https_only=True)
+    got = run(options(fake, emulator, services=("storage",)))
+    assert {b.attributes["tls_required"] for b in got.of("bucket").values()} == {True}
+    fake.deny("GET", HTTPS_ONLY)
+    got = run(options(fake, emulator, services=("storage",)))
+    assert not [b for b in got.of("bucket").values() if "tls_required" in b.attributes]
+    assert got.error("orgpolicy.policies.getEffectivePolicy").scope == (
+        f"project {PROJECT}/constraint storage.secureHttpTransport")
+
+
+def test_public_write(estate: Collected) -> None:
+    drop = estate.one("bucket", "public-write").attributes
+    # objectCreator lets anyone create objects but read none.
+    assert (drop["public"], drop["public_via"], drop["public_write"]) == (False, [], True)
+    assert drop["x_public_write_via"] == ["iam:allUsers:roles/storage.objectCreator"]
+    acl = estate.one("bucket", "public-acl-write").attributes
+    assert (acl["public"], acl["public_write"]) == (True, True)
+    assert acl["public_via"] == acl["x_public_write_via"] == ["acl:allUsers:WRITER"]
+    # Read-only grants, and prevention overriding write grants.
+    assert estate.one("bucket", "public-iam").attributes["public_write"] is False
+    assert estate.one("bucket", "public-default-acl").attributes["public_write"] is False
+    assert estate.one("bucket", "protected-pap").attributes["public_write"] is False
+
+
+def test_bucket_public_access_block(estate: Collected) -> None:
+    # Enforced on the bucket, or inherited from a policy that does not enforce it.
+    assert estate.one("bucket", "protected-pap").attributes["public_access_block"] is True
+    assert estate.one("bucket", "public-iam").attributes["public_access_block"] is False
 
 
 def test_owner_granted_to_an_outside_user(estate: Collected) -> None:
@@ -96,8 +144,10 @@ def test_owner_granted_to_an_outside_user(estate: Collected) -> None:
     alice = estate.one("user", "user:alice@acme.example").attributes
     assert (alice["guest"], alice["admin"], alice["console_access"]) == (False, True, True)
     assert alice["access_keys"] == []
-    assert "mfa" not in alice and "enabled" not in alice  # Workspace data: not read
     assert estate.one("user", "user:bob@eu.acme.example").attributes["guest"] is False
+    # Outside every directory of ours: its sign-in facts cannot be read.
+    assert mallory["x_workspace_member"] is False
+    assert not {"mfa", "enabled", "last_active", "created"} & set(mallory)
 
 
 def test_role_bindings(estate: Collected) -> None:
@@ -121,6 +171,7 @@ def test_service_accounts_and_keys(estate: Collected) -> None:
     ci = users[f"serviceAccount:{CI_SA}"].attributes
     assert (ci["admin"], ci["console_access"], ci["mfa"], ci["enabled"]) == (
         True, False, False, True)
+    assert (ci["mfa_enforced"], ci["email"]) == (False, CI_SA)
     assert ci["access_keys"] == []
     assert ci["last_active"] == datetime(2026, 11, 20, tzinfo=UTC)  # matched by unique id
     keys = {k["id"]: k for k in users[f"serviceAccount:{KEYS_SA}"].attributes["access_keys"]}
@@ -130,6 +181,9 @@ def test_service_accounts_and_keys(estate: Collected) -> None:
     assert keys[NEW_KEY]["created"] == datetime(2026, 11, 1, 8, 0, 0, 123456, tzinfo=UTC)
     assert "last_used" not in keys[NEW_KEY]  # not in Policy Analyzer: unknown, not "never"
     assert keys[DISABLED_KEY]["active"] is False
+    expiry = users[f"serviceAccount:{KEYS_SA}"].attributes["x_key_expiry"]
+    assert expiry[OLD_KEY] == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert DISABLED_KEY not in expiry  # no validBeforeTime given
 
 
 def test_firewall_open_on_22_from_the_internet(estate: Collected) -> None:
@@ -164,11 +218,12 @@ def test_disks(estate: Collected) -> None:
     disks = estate.of("volume")
     web = disks[f"{SELF}/zones/asia-northeast1-a/disks/web-1"]
     assert web.attributes["encrypted"] is True
-    assert web.attributes["x_customer_managed_key"] is True
+    assert web.attributes["customer_managed_key"] is True
+    assert web.attributes["x_customer_supplied_key"] is False
     assert web.attributes["attached_to"] == f"{SELF}/zones/asia-northeast1-a/instances/web-1"
     assert web.region == "asia-northeast1-a"
     spare = disks[f"{SELF}/zones/asia-northeast1-a/disks/spare"].attributes
-    assert (spare["attached_to"], spare["x_customer_managed_key"]) == ("", False)
+    assert (spare["attached_to"], spare["customer_managed_key"]) == ("", False)
 
 
 def test_instances_and_patch_state(estate: Collected) -> None:
@@ -177,6 +232,7 @@ def test_instances_and_patch_state(estate: Collected) -> None:
     assert web["internet_facing"] is True
     assert (web["os"], web["os_version"]) == ("debian", "12")
     assert web["missing_critical_patches"] == 2  # pkg-openssl and pkg-libssl
+    # The newer dry-run job (2026-11-28) installed nothing: not a patch.
     assert web["last_patched"] == datetime(2026, 11, 15, 3, tzinfo=UTC)
     assert web["x_full_api_access"] is True
     assert "metadata" not in web["raw"]
@@ -186,20 +242,29 @@ def test_instances_and_patch_state(estate: Collected) -> None:
         assert absent not in batch  # no OS Config agent: unknown, never guessed
 
 
-def test_cloud_sql(estate: Collected) -> None:
+def test_cloud_sql(fake: FakeGoogle, estate: Collected) -> None:
     databases = {r.name: r for r in estate.of("database").values()}
     orders = databases["orders"]
-    assert {k: orders.attributes[k] for k in ("public", "encrypted", "engine",
-                                              "admin_username", "x_backups_enabled")} == {
-        "public": True, "encrypted": True, "engine": "postgres",
-        "admin_username": "postgres", "x_backups_enabled": True}
+    assert {k: orders.attributes[k] for k in (
+        "public", "encrypted", "engine", "admin_username", "backups_enabled",
+        "tls_required", "customer_managed_key")} == {
+        "public": True, "encrypted": True, "engine": "postgres", "admin_username": "postgres",
+        "backups_enabled": True, "tls_required": False, "customer_managed_key": False}
     assert orders.data_classes == (DataClass.PERSONAL, DataClass.PAYMENT)
     assert orders.records == 12000
     assert "serverCaCert" not in orders.attributes["raw"]
     billing = databases["billing"].attributes
-    assert (billing["public"], billing["engine"], billing["x_customer_managed_key"]) == (
-        False, "mysql", True)
+    assert (billing["public"], billing["engine"], billing["customer_managed_key"],
+            billing["backups_enabled"], billing["x_stopped"]) == (
+        False, "mysql", True, False, True)
     assert "admin_username" not in billing  # stopped: users cannot be listed
+    ledger = databases["ledger"].attributes  # SQL Server: its default admin is sqlserver
+    assert (ledger["engine"], ledger["admin_username"], ledger["tls_required"]) == (
+        "sqlserver", "sqlserver", True)
+    archive = databases["archive"].attributes  # stopped by activation policy NEVER
+    assert (archive["x_stopped"], archive["tls_required"]) == (True, True)
+    assert "admin_username" not in archive
+    assert not any(p.endswith("/archive/users") for p in fake.paths())
 
 
 def test_unreachable_zone_is_reported(estate: Collected) -> None:

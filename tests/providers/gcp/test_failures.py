@@ -19,6 +19,7 @@ from tests.providers.gcp.scenario import (
     seed_iam,
     seed_resource_manager,
 )
+from tests.providers.gcp.scenario_platform import CUSTOMER, USERS
 
 STORAGE = "/storage/storage/v1/b"
 
@@ -237,7 +238,11 @@ def test_a_bug_in_a_collector_fails_closed(fake: FakeGoogle) -> None:
 
 def test_everything_denied_yields_no_resource_only_errors(fake: FakeGoogle) -> None:
     got = run(options(fake))  # FakeGoogle answers 404 to every unknown route
-    assert got.resources == []
+    # The project's account is made of platform facts; what needed a call is absent.
+    [account] = got.resources
+    assert account.type == "account"
+    assert not {"public_access_block", "root_mfa"} & set(account.attributes)
+    assert not {"data_access", "retention_days"} & set(account.attributes["audit_log"])
     listed = {e.operation: e.resource_types for e in got.errors if e.resource_types}
     assert listed == {
         "storage.buckets.list": ("bucket",),
@@ -253,9 +258,12 @@ def test_whole_estate_collects_concurrently_and_sequentially_alike(fake: FakeGoo
     seed_all(fake)
     fake.get(STORAGE, {"items": []})
     lines: list[str] = []
-    parallel = run(options(fake, max_workers=8, progress=lines.append))
-    sequential = run(options(fake, max_workers=1))
+    # The Workspace listing is shared by the IAM, account and directory tasks.
+    parallel = run(options(fake, max_workers=8, progress=lines.append,
+                           workspace_customer=CUSTOMER))
+    sequential = run(options(fake, max_workers=1, workspace_customer=CUSTOMER))
     assert sorted(r.id for r in parallel.resources) == sorted(r.id for r in sequential.resources)
     assert len(parallel.errors) == len(sequential.errors) == 1  # the unreachable region
     assert f"gcp: project {PROJECT}: compute disks: 2 resources, 1 errors" in lines
-    assert len(lines) == 6  # one line per collector of the project
+    assert len(lines) == 8  # one line per collector of the project, one for the directory
+    assert len([s for s in fake.seen if s.path == USERS]) == 2 * 2  # two pages, per run

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from mamori.checks.cli_clouds import clouds_from_flags
 from mamori.checks.errors import ProviderError
 from mamori.checks.model import DataClass
 from mamori.providers.gcp import GcpOptions, GcpProvider
@@ -176,3 +177,38 @@ def test_importing_the_package_imports_no_google_sdk() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_workspace_and_as_of_options() -> None:
+    opts = GcpOptions(workspace_customer="C0acme42", workspace_admin="admin@acme.example",
+                      as_of=datetime(2026, 11, 29, tzinfo=UTC))
+    assert (opts.workspace_customer, opts.wants("account")) == ("C0acme42", True)
+    assert GcpOptions(workspace_customer="my_customer").workspace_customer == "my_customer"
+    for bad in ({"workspace_customer": "acme.example"}, {"workspace_customer": "C0 1"},
+                {"workspace_admin": "admin@acme.example"},  # no customer to read
+                {"workspace_customer": "C0acme42", "workspace_admin": "not-an-email"},
+                {"as_of": datetime(2026, 11, 29)}):  # naive: which day would that be?
+        with pytest.raises(ProviderError):
+            GcpOptions(**bad)
+
+
+def test_cli_flags_become_options() -> None:
+    click: Any = importlib.import_module("click")
+    flags: dict[str, Any] = {
+        "aws": False, "aws_profiles": (), "aws_role_arns": (), "aws_external_id": None,
+        "aws_regions": (), "aws_endpoint_url": None, "azure": False,
+        "azure_subscriptions": (), "azure_arm_url": None, "azure_graph_url": None,
+        "azure_authority": None, "gcp": False, "gcp_projects": (),
+        "gcp_internal_domains": (), "gcp_endpoints": ("admin=http://127.0.0.1:1/a",),
+        "gcp_services": ("iam", "account"), "gcp_workspace_customer": "C0acme42",
+        "gcp_workspace_admin": None}
+    with click.Context(click.Command("scan")) as ctx:
+        ctx.params["as_of"] = "2026-11-29"
+        [(name, opts)] = clouds_from_flags(flags, None)
+    assert name == "gcp"
+    assert (opts.services, opts.workspace_customer, opts.admin_endpoint) == (
+        ("iam", "account"), "C0acme42", "http://127.0.0.1:1/a")
+    assert opts.as_of == datetime(2026, 11, 29, tzinfo=UTC)  # the scan's --as-of
+    # A Workspace flag alone selects the provider.
+    only = {**flags, "gcp_endpoints": (), "gcp_services": ()}
+    assert [n for n, _ in clouds_from_flags(only, None)] == ["gcp"]
