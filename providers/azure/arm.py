@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from mamori.checks.model import Resource
+from mamori.providers.tags import data_classes, records
+
+PROVIDER = "azure"
 GLOBAL = "global"  # region label of tenant-wide objects (users, service principals)
 
 
@@ -77,6 +81,19 @@ def tags(item: Mapping[str, Any]) -> dict[str, str]:
     if not isinstance(raw, Mapping):
         return {}
     return {str(k): "" if v is None else str(v) for k, v in raw.items()}
+
+
+def resource(rtype: str, item: Mapping[str, Any], account: str,
+             attributes: Mapping[str, Any]) -> Resource:
+    """An ARM resource as a mamori ``Resource``: id, name, location and tags from the
+    item; data classes and records from its ``mamori:data-classes`` / ``mamori:records``
+    tags, read by the one shared reading (mamori.providers.tags) every provider uses."""
+    arm_id = str(item.get("id", ""))
+    found = tags(item)
+    return Resource(type=rtype, id=arm_id, name=str(item.get("name", "")), provider=PROVIDER,
+                    account=account, region=str(item.get("location", "")), tags=found,
+                    data_classes=data_classes(found), records=records(found), source=arm_id,
+                    attributes=attributes)
 
 
 def lower_or_none(value: Any) -> str | None:

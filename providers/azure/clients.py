@@ -121,4 +121,44 @@ def arm_get(client: Any, path: str, api_version: str) -> Any:
     response = client.send_request(request)
     if response.status_code >= 400:
         raise HttpResponseError(response=response, error_format=ARMErrorFormat)
-    return response.json()
+    return _json(response)
+
+
+def _json(response: Any) -> Any:
+    """The JSON body; an HTML error page or other non-JSON answer is a failed call."""
+    from azure.core.exceptions import DecodeError
+
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise DecodeError(message="the answer is not JSON", response=response) from exc
+
+
+def arm_pages(client: Any, path: str, api_version: str, base_url: str,
+              query: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every item of an ARM list answer (``value``), following ``nextLink``.
+
+    A ``nextLink`` outside ``base_url`` is refused, so the token never goes elsewhere,
+    and any failed page fails the whole listing (half a list is not the list).
+    """
+    from azure.core.exceptions import HttpResponseError
+    from azure.core.rest import HttpRequest
+    from azure.mgmt.core.exceptions import ARMErrorFormat
+
+    items: list[dict[str, Any]] = []
+    request = HttpRequest("GET", path, params={"api-version": api_version, **(query or {})})
+    while True:
+        response = client.send_request(request)
+        if response.status_code >= 400:
+            raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+        body = _json(response)
+        if not isinstance(body, dict):
+            raise HttpResponseError(message="not an ARM list answer", response=response)
+        items += [v for v in body.get("value") or [] if isinstance(v, dict)]
+        link = body.get("nextLink")
+        if not link:
+            return items
+        if not str(link).startswith(base_url.rstrip("/") + "/"):
+            raise HttpResponseError(message="nextLink points outside the ARM endpoint",
+                                    response=response)
+        request = HttpRequest("GET", str(link))

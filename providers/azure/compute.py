@@ -5,14 +5,21 @@
 - ``encrypted``: the disk's ``encryption.type`` names an encryption at rest
   (platform key, customer key, or both), or Azure Disk Encryption is enabled
   (``encryptionSettingsCollection.enabled``). No ``encryption`` in the answer → absent.
-- ``x_customer_managed_key``: the key is the customer's (disk encryption set or ADE).
+- ``customer_managed_key``: the key is the customer's: ``encryption.type``
+  ``EncryptionAtRestWithCustomerKey`` or ``...PlatformAndCustomerKeys`` (a disk encryption
+  set), or Azure Disk Encryption (keys in the customer's Key Vault).
 - ``attached_to``: the VM in ``managedBy``; absent for an unattached disk
   (``x_disk_state`` says ``Unattached``).
 
 ``host``: ``os`` from the OS disk's ``osType`` (``windows``/``linux``), ``os_version``
 from the instance view, ``disk_encrypted`` from the OS disk's ``volume``,
-``internet_facing`` when one of the VM's NICs has a public IP address (public load
-balancers are not followed). Patch facts come from the instance view's
+``internet_facing`` from ``mamori.providers.azure.exposure`` (a public IP on a NIC, or a
+public load balancer's NAT or load-balancing rule; unknown, never false, where that
+cannot be decided). ``default_credentials``: false for a Linux VM whose
+``osProfile.linuxConfiguration.disablePasswordAuthentication`` is true (no password can
+sign in, so no vendor default password can work); otherwise absent: no ARM API shows
+whether an image's default accounts still work (declared out of reach, see
+``observes``). Patch facts come from the instance view's
 ``patchStatus`` (Azure Update Manager's last results; the provider does not start an
 ``assessPatches`` run, which is a long-running write):
 
@@ -31,9 +38,9 @@ from datetime import datetime
 from typing import Any
 
 from mamori.checks.model import Resource
-from mamori.providers.azure import clients, network
-from mamori.providers.azure.arm import parse_time, props, resource_group, tags
-from mamori.providers.azure.errors import FAILED, PROVIDER, Scope
+from mamori.providers.azure import clients, exposure
+from mamori.providers.azure.arm import parse_time, props, resource, resource_group
+from mamori.providers.azure.errors import FAILED, Scope
 from mamori.providers.azure.options import AzureOptions
 from mamori.providers.azure.subscriptions import Subscription
 from mamori.providers.interface import Collected
@@ -61,9 +68,9 @@ def collect(sub: Subscription, credential: Any, options: AzureOptions) -> Iterat
     vms = scope.items("Microsoft.Compute/virtualMachines/read", client.virtual_machines.list_all,
                       resource_types=("host",))
     if vms is not FAILED and vms:
-        nics = network.public_nics(clients.network_client(credential, options, sub.id), scope)
+        reach = exposure.collect(clients.network_client(credential, options, sub.id), scope)
         for vm in vms:
-            yield _host(vm, client, scope, sub.id, encrypted, nics)
+            yield _host(vm, client, scope, sub.id, encrypted, reach)
     yield from scope.drain()
 
 
@@ -77,21 +84,18 @@ def volume(disk: Mapping[str, Any], account: str) -> Resource:
     enc_type = str(enc.get("type") or "") if isinstance(enc, Mapping) else ""
     if enc_type or ade_on:
         attrs["encrypted"] = bool(enc_type.lower().startswith("encryptionatrest") or ade_on)
-        attrs["x_customer_managed_key"] = enc_type.lower() in _CUSTOMER_KEY_TYPES or ade_on
+        attrs["customer_managed_key"] = enc_type.lower() in _CUSTOMER_KEY_TYPES or ade_on
         if enc_type:
             attrs["x_encryption_type"] = enc_type
     if disk.get("managedBy"):
         attrs["attached_to"] = str(disk["managedBy"])
     if p.get("diskState"):
         attrs["x_disk_state"] = str(p["diskState"])
-    arm_id = str(disk.get("id", ""))
-    return Resource(type="volume", id=arm_id, name=str(disk.get("name", "")),
-                    provider=PROVIDER, account=account, region=str(disk.get("location", "")),
-                    tags=tags(disk), source=arm_id, attributes=attrs)
+    return resource("volume", disk, account, attrs)
 
 
 def _host(vm: Mapping[str, Any], client: Any, scope: Scope, account: str,
-          encrypted: dict[str, bool], nics: dict[str, bool] | None) -> Resource:
+          encrypted: dict[str, bool], reach: exposure.Exposure | None) -> Resource:
     arm_id = str(vm.get("id", ""))
     name = str(vm.get("name", ""))
     p = props(vm)
@@ -102,24 +106,32 @@ def _host(vm: Mapping[str, Any], client: Any, scope: Scope, account: str,
     disk_id = str((os_disk.get("managedDisk") or {}).get("id") or "").lower()
     if disk_id in encrypted:
         attrs["disk_encrypted"] = encrypted[disk_id]
-    attrs.update(_internet_facing(p, arm_id, nics))
+    attrs.update(_internet_facing(p, arm_id, reach))
+    attrs.update(default_credentials(p))
     view = scope.call("Microsoft.Compute/virtualMachines/instanceView/read",
                       client.virtual_machines.instance_view, resource_group(arm_id), name)
     if view is not FAILED and isinstance(view, Mapping):
         attrs.update(_from_instance_view(view))
-    return Resource(type="host", id=arm_id, name=name, provider=PROVIDER, account=account,
-                    region=str(vm.get("location", "")), tags=tags(vm), source=arm_id,
-                    attributes=attrs)
+    return resource("host", vm, account, attrs)
 
 
 def _internet_facing(p: Mapping[str, Any], vm_id: str,
-                     nics: dict[str, bool] | None) -> dict[str, Any]:
-    if nics is None:
+                     reach: exposure.Exposure | None) -> dict[str, Any]:
+    if reach is None:
         return {}
     refs = (p.get("networkProfile") or {}).get("networkInterfaces") or []
-    if refs and vm_id.lower() not in nics:
-        return {}  # its NICs were not in the listing: cannot tell
-    return {"internet_facing": nics.get(vm_id.lower(), False)}
+    if not refs and vm_id.lower() not in reach.vms:
+        return {"internet_facing": False}  # no network interface at all
+    facing = reach.internet_facing(vm_id)
+    return {} if facing is None else {"internet_facing": facing}
+
+
+def default_credentials(p: Mapping[str, Any]) -> dict[str, Any]:
+    """False when password sign-in is disabled on a Linux VM; otherwise not known."""
+    linux = (p.get("osProfile") or {}).get("linuxConfiguration")
+    if isinstance(linux, Mapping) and linux.get("disablePasswordAuthentication") is True:
+        return {"default_credentials": False}
+    return {}
 
 
 def _from_instance_view(view: Mapping[str, Any]) -> dict[str, Any]:

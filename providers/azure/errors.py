@@ -27,9 +27,8 @@ from functools import cache
 from typing import Any
 
 from mamori.checks.model import CollectionError
+from mamori.providers.azure.arm import PROVIDER as PROVIDER  # re-exported: used everywhere
 from mamori.providers.azure.arm import as_rest
-
-PROVIDER = "azure"
 
 # JWTs (bearer tokens) and long base64 runs (storage account keys are 88 characters).
 # The run is long enough not to eat ARM resource ids in "AuthorizationFailed" messages.

@@ -1,43 +1,33 @@
-"""Entra ID through Microsoft Graph: users, MFA registration, admin roles, MFA policy.
+"""Entra ID through Microsoft Graph: users, MFA capability, admin roles, MFA policy.
 
 What is read (each call on its own; one that fails leaves only its facts absent):
 
-- ``/organization``: the tenant id and name;
+- ``/organization``: the tenant id and name, and whether it synchronises from an
+  on-premises directory (``onPremisesSyncEnabled``);
 - ``/users`` with ``signInActivity`` (needs AuditLog.Read.All and an Entra ID P1
   licence; when refused, users are read again without it and ``last_active`` stays
   absent, with the refusal reported);
-- ``/reports/authenticationMethods/userRegistrationDetails``: ``isMfaRegistered``;
-- ``/directoryRoles`` and their ``members``: roles whose name contains
-  "Administrator" make their members admin (groups are expanded later, with the
-  groups that hold Azure roles);
+- ``/reports/authenticationMethods/userRegistrationDetails``: ``isMfaCapable`` (a strong
+  method registered *and* allowed by the authentication methods policy; ``isMfaRegistered``
+  alone may name a method the policy does not allow);
 - ``/policies/identitySecurityDefaultsEnforcementPolicy`` and, when security defaults
-  are off, ``/identity/conditionalAccess/policies``: MFA enforced tenant-wide.
+  are off, ``/identity/conditionalAccess/policies`` (``conditional_access``);
+- directory roles that Microsoft marks privileged and their members (``roles``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from mamori.providers.azure import conditional_access, roles
 from mamori.providers.azure.errors import FAILED, Outcome, Scope
 from mamori.providers.azure.graph_client import GraphClient
+from mamori.providers.azure.roles import RoleMembers
 
-USER_FIELDS = ("id,displayName,userPrincipalName,accountEnabled,userType,createdDateTime,"
-               "creationType,externalUserState")
-GLOBAL_ADMIN_TEMPLATE = "62e90394-69f5-4237-9190-012177145e10"
-_ALL = "all"
-
-
-@dataclass
-class RoleMembers:
-    """Direct members of the admin directory roles, by kind."""
-
-    users: dict[str, set[str]] = field(default_factory=dict)  # user id → role names
-    service_principals: dict[str, set[str]] = field(default_factory=dict)
-    groups: dict[str, set[str]] = field(default_factory=dict)  # group id → role names
-    global_admin_direct: set[str] = field(default_factory=set)  # direct user members
-    global_admin_groups: set[str] = field(default_factory=set)
+USER_FIELDS = ("id,displayName,userPrincipalName,mail,employeeId,accountEnabled,userType,"
+               "createdDateTime,creationType,externalUserState")
 
 
 @dataclass
@@ -46,11 +36,25 @@ class Directory:
 
     tenant_id: str = ""
     tenant_name: str = ""
+    synced: bool | None = None  # organization.onPremisesSyncEnabled
     users: list[dict[str, Any]] | Outcome = FAILED
     sign_in_readable: bool = False
-    mfa_registered: dict[str, bool] | Outcome = FAILED
+    mfa_capable: dict[str, bool] | Outcome = FAILED
     roles: RoleMembers | Outcome = FAILED
-    mfa_enforced: bool | Outcome = FAILED
+    security_defaults: bool | Outcome = FAILED
+    ca_policies: list[dict[str, Any]] | Outcome = FAILED  # [] when security defaults are on
+
+    @property
+    def mfa_enforced(self) -> bool | Outcome:
+        """Security defaults, or a conditional-access policy requiring MFA for everyone."""
+        if self.security_defaults is True:
+            return True  # security defaults require MFA registration and use for everyone
+        policies = self.ca_policies
+        if not isinstance(policies, Outcome) and conditional_access.tenant_wide(policies):
+            return True
+        if isinstance(self.security_defaults, Outcome) or isinstance(policies, Outcome):
+            return FAILED
+        return False
 
 
 def collect(graph: GraphClient, scope: Scope) -> Directory:
@@ -61,16 +65,21 @@ def collect(graph: GraphClient, scope: Scope) -> Directory:
     if org is not FAILED and org:
         directory.tenant_id = str(org[0].get("id") or "")
         directory.tenant_name = str(org[0].get("displayName") or "")
+        synced = org[0].get("onPremisesSyncEnabled")
+        directory.synced = synced if isinstance(synced, bool) else None
     _users(graph, scope, directory)
     registrations = scope.items(
         "graph:GET /reports/authenticationMethods/userRegistrationDetails", graph.pages,
         "/reports/authenticationMethods/userRegistrationDetails")
     if registrations is not FAILED:
-        directory.mfa_registered = {
-            str(r.get("id")): r["isMfaRegistered"] for r in registrations
-            if isinstance(r.get("isMfaRegistered"), bool)}
-    directory.roles = _role_members(graph, scope)
-    directory.mfa_enforced = _mfa_enforced(graph, scope)
+        directory.mfa_capable = {
+            str(r.get("id")): r["isMfaCapable"] for r in registrations
+            if isinstance(r.get("isMfaCapable"), bool)}
+    _mfa_policies(graph, scope, directory)
+    policies = directory.ca_policies
+    excluded = conditional_access.excluded_roles(
+        policies if not isinstance(policies, Outcome) else [])
+    directory.roles = roles.collect(graph, scope, excluded)
     return directory
 
 
@@ -87,77 +96,17 @@ def _users(graph: GraphClient, scope: Scope, directory: Directory) -> None:
                                   resource_types=("user",))
 
 
-def _role_members(graph: GraphClient, scope: Scope) -> RoleMembers | Outcome:
-    roles = scope.items("graph:GET /directoryRoles", graph.pages, "/directoryRoles")
-    if roles is FAILED:
-        return FAILED
-    members = RoleMembers()
-    for role in roles:
-        name = str(role.get("displayName") or "")
-        if "administrator" not in name.lower():
-            continue
-        listed = scope.items("graph:GET /directoryRoles/{id}/members", graph.pages,
-                             f"/directoryRoles/{role.get('id')}/members")
-        if listed is FAILED:
-            return FAILED
-        is_global = str(role.get("roleTemplateId") or "").lower() == GLOBAL_ADMIN_TEMPLATE
-        for member in listed:
-            _add_member(members, member, name, is_global)
-    return members
-
-
-def _add_member(members: RoleMembers, member: Mapping[str, Any], role: str,
-                is_global: bool) -> None:
-    kind = str(member.get("@odata.type") or "").lower()
-    object_id = str(member.get("id") or "")
-    if kind.endswith(".user"):
-        members.users.setdefault(object_id, set()).add(role)
-        if is_global:
-            members.global_admin_direct.add(object_id)
-    elif kind.endswith(".serviceprincipal"):
-        members.service_principals.setdefault(object_id, set()).add(role)
-    elif kind.endswith(".group"):
-        members.groups.setdefault(object_id, set()).add(role)
-        if is_global:
-            members.global_admin_groups.add(object_id)
-
-
-def _mfa_enforced(graph: GraphClient, scope: Scope) -> bool | Outcome:
+def _mfa_policies(graph: GraphClient, scope: Scope, directory: Directory) -> None:
     defaults = scope.call("graph:GET /policies/identitySecurityDefaultsEnforcementPolicy",
                           graph.get, "/policies/identitySecurityDefaultsEnforcementPolicy")
-    if isinstance(defaults, Mapping) and defaults.get("isEnabled") is True:
-        return True  # security defaults require MFA registration and use for everyone
+    if isinstance(defaults, Mapping) and isinstance(defaults.get("isEnabled"), bool):
+        directory.security_defaults = defaults["isEnabled"]
+    if directory.security_defaults is True:
+        directory.ca_policies = []  # conditional access cannot be on with security defaults
+        return
     policies = scope.items("graph:GET /identity/conditionalAccess/policies", graph.pages,
                            "/identity/conditionalAccess/policies")
-    if policies is not FAILED and any(_requires_mfa_for_all(p) for p in policies):
-        return True
-    if defaults is FAILED or policies is FAILED:
-        return FAILED
-    return False
-
-
-def _requires_mfa_for_all(policy: Mapping[str, Any]) -> bool:
-    """An enabled policy for all users and all cloud apps that grants only with MFA.
-
-    Exclusions (break-glass accounts) are allowed; report-only policies are not
-    enforced and do not count.
-    """
-    if str(policy.get("state") or "").lower() != "enabled":
-        return False
-    conditions = policy.get("conditions") or {}
-    users = conditions.get("users") or {}
-    apps = conditions.get("applications") or {}
-    if _ALL not in {str(u).lower() for u in users.get("includeUsers") or []}:
-        return False
-    if _ALL not in {str(a).lower() for a in apps.get("includeApplications") or []}:
-        return False
-    grant = policy.get("grantControls") or {}
-    controls = {str(c).lower() for c in grant.get("builtInControls") or []}
-    strength = grant.get("authenticationStrength")
-    requires = "mfa" in controls or isinstance(strength, Mapping)
-    # With OR between controls, any other control satisfies the policy without MFA.
-    others = controls - {"mfa"}
-    return requires and (str(grant.get("operator") or "OR").upper() == "AND" or not others)
+    directory.ca_policies = policies
 
 
 def expand_groups(graph: GraphClient, scope: Scope,

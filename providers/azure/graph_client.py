@@ -48,9 +48,10 @@ class GraphClient:
         """One POST of JSON ``body`` to ``path`` (relative to /v1.0)."""
         return self._request("POST", self.base + path, body)
 
-    def pages(self, path: str) -> Iterator[dict[str, Any]]:
-        """Every item of ``value`` across ``@odata.nextLink`` pages."""
-        url: str | None = self.base + path
+    def pages(self, path: str, version: str = _VERSION) -> Iterator[dict[str, Any]]:
+        """Every item of ``value`` across ``@odata.nextLink`` pages (``version``: the Graph
+        version, ``v1.0``; ``beta`` only where a documented fact is nowhere else)."""
+        url: str | None = f"{self._options.graph_base_url}/{version}{path}"
         while url:
             body = self._request("GET", url)
             yield from (v for v in body.get("value", []) if isinstance(v, dict))

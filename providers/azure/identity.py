@@ -4,9 +4,9 @@ Users and service principals live in the tenant, so their resources carry the te
 id as ``account`` and the object id as ``id``; admin rights gathered across every
 collected subscription are merged into one ``admin`` per identity:
 
-- ``admin`` is true when a path proves it: an admin directory role (directly or
-  through a group), or an admin Azure role at subscription scope (directly or through
-  a group, groups expanded transitively). It is false only when every path could be
+- ``admin`` is true when a path proves it: a directory role Microsoft marks privileged
+  (directly or through a group), or an admin Azure role at subscription scope (directly
+  or through a group, groups expanded transitively). It is false only when every path could be
   read: directory roles, every subscription's role assignments and custom roles, and
   every group involved. Otherwise it is absent, so rules that need it give ERROR.
 - ``admin_direct`` is true when one of those grants names the identity itself.
@@ -20,9 +20,12 @@ conditions its use, so ``external_trust_unconditioned`` is true and
 ``trusted_principals`` names ``tenant:<id>``. Managed identities are trusted by no one
 outside.
 
-The tenant ``account`` resource carries ``mfa_enforced`` (security defaults, or an
-enabled conditional-access policy requiring MFA for all users and apps) and
-``root_mfa`` (every enabled Global Administrator has MFA registered).
+Users also carry ``last_active`` (the last *successful* sign-in,
+``signInActivity.lastSuccessfulSignInDateTime``: ``lastSignInDateTime`` also records
+failed interactive attempts, so an attacker guessing passwords would keep a dormant
+account looking active), ``mfa`` (``isMfaCapable``), ``email`` (``mail``, else the UPN),
+``employee_id`` (``employeeId``) and ``mfa_enforced`` where a conditional-access policy
+proves it (``conditional_access``). The tenant ``account`` is built by ``account``.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mamori.checks.model import Resource
+from mamori.providers.azure import conditional_access
 from mamori.providers.azure.arm import GLOBAL, parse_time
 from mamori.providers.azure.authorization import RbacResult
 from mamori.providers.azure.errors import FAILED, PROVIDER, Outcome
-from mamori.providers.azure.graph import Directory, RoleMembers
+from mamori.providers.azure.graph import Directory
+from mamori.providers.azure.roles import RoleMembers
 
 Members = dict[str, dict[str, set[str]] | Outcome]  # group id → kind → object ids
 
@@ -88,6 +93,22 @@ def admin_groups(rbac: list[RbacResult], roles: RoleMembers | Outcome) -> set[st
     return found
 
 
+def groups_to_expand(rbac: list[RbacResult], directory: Directory | None) -> set[str]:
+    """Admin groups, plus the groups an MFA policy excludes (directly or as members of an
+    excluded directory role): ``user.mfa_enforced`` needs their members."""
+    if directory is None:
+        return admin_groups(rbac, FAILED)
+    found = admin_groups(rbac, directory.roles)
+    policies = directory.ca_policies
+    if isinstance(policies, Outcome):
+        return found
+    found |= conditional_access.excluded_groups(policies)
+    if not isinstance(directory.roles, Outcome):
+        for template in conditional_access.excluded_roles(policies):
+            found |= directory.roles.by_template.get(template, {}).get("group", set())
+    return found
+
+
 def service_principal_ids(inputs: Inputs) -> set[str]:
     """Object ids that may be service principals worth a ``role`` resource."""
     users = _user_ids(inputs.directory)
@@ -103,14 +124,12 @@ def service_principal_ids(inputs: Inputs) -> set[str]:
 
 
 def resources(inputs: Inputs) -> Iterator[Resource]:
-    """Users, service-principal roles and the tenant account."""
+    """Users and service-principal roles."""
     directory = inputs.directory
     if directory is not None and not isinstance(directory.users, Outcome):
         for user in directory.users:
             yield _user(user, directory, inputs)
     yield from _roles(inputs)
-    if directory is not None and inputs.tenant_id != UNKNOWN_TENANT:
-        yield _tenant(directory, inputs)
 
 
 def _user_ids(directory: Directory | None) -> set[str]:
@@ -191,24 +210,59 @@ def _user(user: Mapping[str, Any], directory: Directory, inputs: Inputs) -> Reso
     if created is not None:
         attrs["created"] = created
     if directory.sign_in_readable:
-        attrs["last_active"] = _last_active(user.get("signInActivity"))
-    if not isinstance(directory.mfa_registered, Outcome) and object_id in \
-            directory.mfa_registered:
-        attrs["mfa"] = directory.mfa_registered[object_id]
+        attrs.update(sign_in_facts(user.get("signInActivity")))
+    if not isinstance(directory.mfa_capable, Outcome) and object_id in directory.mfa_capable:
+        attrs["mfa"] = directory.mfa_capable[object_id]
+    attrs.update(_contact(user))
+    if _mfa_enforced(object_id, attrs.get("guest"), directory, inputs):
+        attrs["mfa_enforced"] = True  # only ever proven true: see observes
     attrs.update(admin_view(object_id, "user", inputs).attributes())
     return Resource(type="user", id=object_id, name=upn or str(user.get("displayName") or ""),
                     provider=PROVIDER, account=inputs.tenant_id, region=GLOBAL,
                     source=f"graph:/users/{object_id}", attributes=attrs)
 
 
-def _last_active(activity: Any) -> Any:
-    """The latest sign-in of any kind, or "never" when Graph has none."""
+def _mfa_enforced(object_id: str, guest: bool | None, directory: Directory,
+                  inputs: Inputs) -> bool:
+    policies, roles = directory.ca_policies, directory.roles
+    if isinstance(policies, Outcome):
+        return False
+    holders = FAILED if isinstance(roles, Outcome) else roles.by_template
+    return conditional_access.enforced_for(object_id, guest, policies, inputs.groups,
+                                           holders) is True
+
+
+def _contact(user: Mapping[str, Any]) -> dict[str, Any]:
+    """``email`` (``mail``, else the UPN) and ``employee_id``, joined to HR records."""
+    out: dict[str, Any] = {}
+    email = user.get("mail") or user.get("userPrincipalName")
+    if isinstance(email, str) and email.strip():
+        out["email"] = email.strip()
+    employee = user.get("employeeId")
+    if isinstance(employee, str) and employee.strip():
+        out["employee_id"] = employee.strip()
+    return out
+
+
+def sign_in_facts(activity: Any) -> dict[str, Any]:
+    """``last_active``: the last successful sign-in, interactive or not, or "never".
+
+    ``lastSignInDateTime`` and ``lastNonInteractiveSignInDateTime`` also record failed
+    attempts, so they never decide; the last attempt is kept as evidence
+    (``x_last_sign_in_attempt``). Graph fills the successful time from December 2023 on
+    (not backfilled): an account without one has not signed in successfully since then.
+    """
     if not isinstance(activity, Mapping):
-        return "never"
-    keys = ("lastSignInDateTime", "lastNonInteractiveSignInDateTime",
-            "lastSuccessfulSignInDateTime")
-    times = [t for t in (parse_time(activity.get(k)) for k in keys) if t is not None]
-    return max(times) if times else "never"
+        return {"last_active": "never"}
+    out: dict[str, Any] = {}
+    success = parse_time(activity.get("lastSuccessfulSignInDateTime"))
+    out["last_active"] = success if success is not None else "never"
+    attempts = [t for t in (parse_time(activity.get(k)) for k in
+                            ("lastSignInDateTime", "lastNonInteractiveSignInDateTime"))
+                if t is not None]
+    if attempts:
+        out["x_last_sign_in_attempt"] = max(attempts)
+    return out
 
 
 def _roles(inputs: Inputs) -> Iterator[Resource]:
@@ -254,34 +308,3 @@ def _trust(obj: Mapping[str, Any], tenant_id: str) -> dict[str, Any]:
     return out | {"trusted_principals": [f"tenant:{owner}"],
                   "external_trust_unconditioned": owner != tenant_id.lower()}
 
-
-def _tenant(directory: Directory, inputs: Inputs) -> Resource:
-    attrs: dict[str, Any] = {}
-    if not isinstance(directory.mfa_enforced, Outcome):
-        attrs["mfa_enforced"] = directory.mfa_enforced
-    root = _global_admins_mfa(directory, inputs.groups)
-    if root is not None:
-        attrs["root_mfa"] = root
-    return Resource(type="account", id=inputs.tenant_id, name=directory.tenant_name,
-                    provider=PROVIDER, account=inputs.tenant_id, region=GLOBAL,
-                    source="graph:/organization", attributes=attrs)
-
-
-def _global_admins_mfa(directory: Directory, groups: Members) -> bool | None:
-    """True when every enabled Global Administrator has MFA registered; None = unknown."""
-    roles, registered = directory.roles, directory.mfa_registered
-    if isinstance(roles, Outcome) or isinstance(registered, Outcome):
-        return None
-    admins = set(roles.global_admin_direct)
-    for group_id in roles.global_admin_groups:
-        kinds = groups.get(group_id, FAILED)
-        if isinstance(kinds, Outcome):
-            return None
-        admins |= kinds.get("user", set())
-    if not isinstance(directory.users, Outcome):
-        disabled = {str(u.get("id")) for u in directory.users if u.get("accountEnabled") is False}
-        admins -= disabled
-    states = [registered.get(a) for a in admins]
-    if False in states:
-        return False
-    return True if admins and None not in states else None

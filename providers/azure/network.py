@@ -29,8 +29,8 @@ from typing import Any
 from mamori.checks.model import Resource
 from mamori.checks.network import ProtocolError, normalize_protocol
 from mamori.providers.azure import clients
-from mamori.providers.azure.arm import lower_or_none, props, tags
-from mamori.providers.azure.errors import FAILED, PROVIDER, Scope
+from mamori.providers.azure.arm import lower_or_none, props, resource
+from mamori.providers.azure.errors import FAILED, Scope
 from mamori.providers.azure.options import AzureOptions
 from mamori.providers.azure.subscriptions import Subscription
 from mamori.providers.interface import Collected
@@ -76,10 +76,10 @@ def firewall_rule(nsg: Mapping[str, Any], rule: Mapping[str, Any], account: str)
     nsg_props = props(nsg)
     attrs["x_nsg_attached"] = bool(nsg_props.get("networkInterfaces") or nsg_props.get("subnets"))
     rule_id = str(rule.get("id") or f"{nsg.get('id', '')}/securityRules/{rule.get('name', '')}")
-    return Resource(type="firewall_rule", id=rule_id,
-                    name=f"{nsg.get('name', '')}/{rule.get('name', '')}", provider=PROVIDER,
-                    account=account, region=str(nsg.get("location", "")), tags=tags(nsg),
-                    source=rule_id, attributes=attrs)
+    # The rule carries its NSG's tags and location (rules have none of their own).
+    item = {"id": rule_id, "name": f"{nsg.get('name', '')}/{rule.get('name', '')}",
+            "location": nsg.get("location", ""), "tags": nsg.get("tags")}
+    return resource("firewall_rule", item, account, attrs)
 
 
 def _protocol(value: Any) -> dict[str, Any]:
@@ -154,21 +154,3 @@ def _extras(nsg: Mapping[str, Any], p: Mapping[str, Any]) -> dict[str, Any]:
         out["x_destinations"] = destinations
     return out
 
-
-def public_nics(client: Any, scope: Scope) -> dict[str, bool] | None:
-    """VM id (lower-case) → whether one of its NICs has a public IP; None on failure."""
-    nics = scope.items("Microsoft.Network/networkInterfaces/read",
-                       client.network_interfaces.list_all)
-    if nics is FAILED:
-        return None
-    found: dict[str, bool] = {}
-    for nic in nics:
-        p = props(nic)
-        vm = p.get("virtualMachine")
-        if not isinstance(vm, Mapping) or not vm.get("id"):
-            continue
-        public = any(isinstance(c, Mapping) and props(c).get("publicIPAddress")
-                     for c in p.get("ipConfigurations") or [])
-        key = str(vm["id"]).lower()
-        found[key] = found.get(key, False) or public
-    return found

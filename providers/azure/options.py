@@ -17,8 +17,12 @@ from urllib.parse import urlsplit
 from mamori.checks.errors import ProviderError
 
 #: Services the provider knows, in collection order. ``graph`` is Entra ID (users,
-#: directory roles, MFA registration, security defaults / conditional access).
-SERVICES: tuple[str, ...] = ("storage", "authorization", "network", "compute", "sql", "graph")
+#: directory roles, MFA registration, security defaults / conditional access);
+#: ``monitor`` is the Activity Log's export (retention) and ``policy`` the Azure Policy
+#: assignments that block anonymous storage access, both per subscription, for the
+#: tenant ``account``.
+SERVICES: tuple[str, ...] = ("storage", "authorization", "network", "compute", "sql",
+                             "monitor", "policy", "graph")
 
 PUBLIC_ARM = "https://management.azure.com"
 PUBLIC_GRAPH = "https://graph.microsoft.com"

@@ -2,9 +2,10 @@
 
 ``AzureProvider(AzureOptions(...)).collect()`` streams resources and collection
 errors. Work runs on a bounded thread pool, one task per subscription × service
-(storage, network, compute, sql, role assignments) plus one for Entra ID; the
-identities (``user``, ``role``, tenant ``account``) are yielded last, once every
-subscription's role assignments are in, because admin rights are merged across them.
+(storage, network, compute, sql, role assignments, Activity Log export, policy) plus one
+for Entra ID; the identities (``user``, ``role``) and the tenant ``account`` are yielded
+last, once every subscription's results are in, because admin rights and the account's
+facts are merged across them.
 
 Importing this module imports no Azure SDK: the service modules import it inside
 their functions, so a missing extra shows up only when the provider runs (the
@@ -18,20 +19,25 @@ from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
 from mamori.providers.azure import (
+    account,
+    activity,
     authorization,
     clients,
     compute,
     graph,
     identity,
     network,
+    policy,
     sql,
     storage,
 )
+from mamori.providers.azure.activity import AuditFacts
 from mamori.providers.azure.authorization import RbacResult
 from mamori.providers.azure.errors import PROVIDER, Scope, scrub
 from mamori.providers.azure.graph import Directory
 from mamori.providers.azure.graph_client import GraphClient
 from mamori.providers.azure.options import AzureOptions
+from mamori.providers.azure.policy import PolicyFacts
 from mamori.providers.azure.subscriptions import Subscription, resolve
 from mamori.providers.interface import Collected, Provider
 from mamori.providers.runner import RunnerConfig, Task, run_tasks
@@ -40,13 +46,38 @@ __all__ = ["AzureOptions", "AzureProvider"]
 
 IDENTITY_TYPES: tuple[str, ...] = ("user", "role", "account")
 
-Item = Resource | CollectionError | RbacResult | Directory
-_SERVICES: dict[str, tuple[Callable[..., Iterable[Collected]], tuple[str, ...]]] = {
+Item = Resource | CollectionError | RbacResult | Directory | AuditFacts | PolicyFacts
+_SERVICES: dict[str, tuple[Callable[..., Iterable[Item]], tuple[str, ...]]] = {
     "storage": (storage.collect, storage.RESOURCE_TYPES),
     "network": (network.collect, network.RESOURCE_TYPES),
     "compute": (compute.collect, compute.RESOURCE_TYPES),
     "sql": (sql.collect, sql.RESOURCE_TYPES),
+    # Facts of the tenant account, per subscription (merged at the end).
+    "monitor": (activity.collect, ("account",)),
+    "policy": (policy.collect, ("account",)),
 }
+
+
+class _Gathered:
+    """What the tasks handed back besides resources and errors."""
+
+    def __init__(self) -> None:
+        self.rbac: list[RbacResult] = []
+        self.directory: Directory | None = None
+        self.audit: dict[str, AuditFacts] = {}
+        self.policy: dict[str, PolicyFacts] = {}
+        self.storage = account.StorageView()
+
+    def keep(self, item: RbacResult | Directory | AuditFacts | PolicyFacts) -> None:
+        """Keep an internal record for the merge at the end."""
+        if isinstance(item, RbacResult):
+            self.rbac.append(item)
+        elif isinstance(item, Directory):
+            self.directory = item
+        elif isinstance(item, AuditFacts):
+            self.audit[item.subscription] = item
+        else:
+            self.policy[item.subscription] = item
 
 
 class AzureProvider(Provider):
@@ -73,20 +104,18 @@ class AzureProvider(Provider):
         listing_failed = bool(tenant_scope.errors) and not options.subscriptions
         yield from tenant_scope.drain()
         graph_client = GraphClient(credential, options) if options.wants("graph") else None
-        rbac: list[RbacResult] = []
-        directory: Directory | None = None
+        gathered = _Gathered()
         tasks = self._tasks(credential, subs, graph_client)
         config = RunnerConfig(PROVIDER, scrub, options.max_workers, options.progress)
         for item in run_tasks(tasks, config):
-            if isinstance(item, RbacResult):
-                rbac.append(item)
-            elif isinstance(item, Directory):
-                directory = item
-            else:
+            if isinstance(item, Resource | CollectionError):
+                gathered.storage.see(item)
                 yield item
+            else:
+                gathered.keep(item)
         if options.wants("graph") or options.wants("authorization"):
             readable = options.wants("authorization") and not listing_failed
-            found = list(_identities(graph_client, directory, rbac, readable, subs))
+            found = list(_identities(graph_client, gathered, readable, subs, options))
             self._progress(_progress_line("identities", found))
             yield from found
 
@@ -121,7 +150,7 @@ class AzureProvider(Provider):
             self.options.progress(line)
 
 
-def _bind(fn: Callable[..., Iterable[Collected]], sub: Subscription, credential: Any,
+def _bind(fn: Callable[..., Iterable[Item]], sub: Subscription, credential: Any,
           options: AzureOptions) -> Callable[[], Iterable[Item]]:
     return lambda: fn(sub, credential, options)
 
@@ -161,22 +190,28 @@ def _progress_line(label: str, items: Sequence[object]) -> str:
     return line + (f", {errors} errors" if errors else "")
 
 
-def _identities(client: GraphClient | None, directory: Directory | None,
-                rbac: list[RbacResult], rbac_readable: bool,
-                subs: list[Subscription]) -> Iterator[Collected]:
+def _identities(client: GraphClient | None, gathered: _Gathered, rbac_readable: bool,
+                subs: list[Subscription], options: AzureOptions) -> Iterator[Collected]:
     """Users, service principals and the tenant account, admin rights merged."""
+    directory = gathered.directory
     tenant_id = _tenant_id(directory, subs)
     scope = Scope("tenant", tenant_id)
-    inputs = identity.Inputs(tenant_id=tenant_id, directory=directory, rbac=rbac,
+    inputs = identity.Inputs(tenant_id=tenant_id, directory=directory, rbac=gathered.rbac,
                              rbac_readable=rbac_readable)
     if client is not None:
-        roles = directory.roles if directory is not None else None
-        groups = identity.admin_groups(rbac, roles) if roles is not None else set()
+        groups = identity.groups_to_expand(gathered.rbac, directory)
         inputs.groups = graph.expand_groups(client, scope, groups)
         wanted = identity.service_principal_ids(inputs)
         inputs.objects = graph.lookup_objects(client, scope, wanted) if wanted else {}
     try:
         yield from identity.resources(inputs)
+        if directory is not None and tenant_id != identity.UNKNOWN_TENANT:
+            yield account.tenant(account.TenantFacts(
+                tenant_id=tenant_id, directory=directory, groups=inputs.groups,
+                subscriptions=[s.id for s in subs],
+                audit=gathered.audit if options.wants("monitor") else None,
+                policy=gathered.policy if options.wants("policy") else None,
+                storage=gathered.storage if options.wants("storage") else None))
     except Exception as exc:  # a bug: keep the scan going, fail closed
         scope.record("identity merge", exc, IDENTITY_TYPES)
     yield from scope.drain()

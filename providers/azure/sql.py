@@ -13,6 +13,15 @@
 - ``admin_username``: ``administratorLogin``; ``engine``: ``sqlserver``.
 - ``default_credentials``: false. Azure SQL has no vendor-default account or password:
   the server administrator's name and password are chosen when the server is created.
+- ``customer_managed_key``: the server's TDE protector (``encryptionProtector/current``)
+  has ``serverKeyType`` ``AzureKeyVault`` (false for ``ServiceManaged``); absent when it
+  could not be read.
+- ``tls_required``: ``minimalTlsVersion`` names a TLS version. Unset or ``None`` admits
+  every TLS version *and* unencrypted connections (Microsoft: "for customers that rely on
+  applications to connect by using an unencrypted connection, we recommend not setting any
+  minimal TLS version"), so false.
+- ``backups_enabled``: true, a platform fact: Azure SQL Database takes full, differential
+  and log backups automatically for every database; they cannot be turned off.
 """
 
 from __future__ import annotations
@@ -23,8 +32,8 @@ from typing import Any
 
 from mamori.checks.model import Resource
 from mamori.providers.azure import clients
-from mamori.providers.azure.arm import props, resource_group, tags
-from mamori.providers.azure.errors import FAILED, PROVIDER, Scope
+from mamori.providers.azure.arm import props, resource, resource_group
+from mamori.providers.azure.errors import FAILED, Scope
 from mamori.providers.azure.options import AzureOptions
 from mamori.providers.azure.subscriptions import Subscription
 from mamori.providers.interface import Collected
@@ -50,18 +59,34 @@ def _database(server: Mapping[str, Any], client: Any, scope: Scope, account: str
     name = str(server.get("name", ""))
     rg = resource_group(arm_id)
     p = props(server)
-    attrs: dict[str, Any] = {"engine": "sqlserver", "default_credentials": False}
+    attrs: dict[str, Any] = {"engine": "sqlserver", "default_credentials": False,
+                             "backups_enabled": True, "tls_required": _tls_required(p)}
     if p.get("administratorLogin"):
         attrs["admin_username"] = str(p["administratorLogin"])
     attrs.update(_public(p, client, scope, rg, name))
     attrs.update(_encrypted(client, scope, rg, name))
+    attrs.update(_protector(client, scope, rg, name))
     for key, field in (("x_version", "version"), ("x_min_tls_version", "minimalTlsVersion"),
                        ("x_public_network_access", "publicNetworkAccess")):
         if p.get(field) is not None:
             attrs[key] = p[field]
-    return Resource(type="database", id=arm_id, name=name, provider=PROVIDER, account=account,
-                    region=str(server.get("location", "")), tags=tags(server), source=arm_id,
-                    attributes=attrs)
+    return resource("database", server, account, attrs)
+
+
+def _tls_required(p: Mapping[str, Any]) -> bool:
+    version = str(p.get("minimalTlsVersion") or "").strip().lower()
+    return version not in ("", "none")
+
+
+def _protector(client: Any, scope: Scope, rg: str, server: str) -> dict[str, Any]:
+    answer = scope.call("Microsoft.Sql/servers/encryptionProtector/read",
+                        client.encryption_protectors.get, rg, server, "current")
+    if answer is FAILED or not isinstance(answer, Mapping):
+        return {}
+    key_type = str(props(answer).get("serverKeyType") or "").lower()
+    if key_type not in ("azurekeyvault", "servicemanaged"):
+        return {}
+    return {"customer_managed_key": key_type == "azurekeyvault"}
 
 
 def _public(p: Mapping[str, Any], client: Any, scope: Scope, rg: str,

@@ -19,18 +19,36 @@ The containers that make an account public are named in ``public_via``
 encrypts, but the value is said only when the API says it); the customer-managed key
 is ``keySource: Microsoft.Keyvault``. ``versioning`` is the blob service's
 ``isVersioningEnabled``; ``access_logging`` is an Azure Monitor diagnostic setting on
-the blob service with a read/write/delete (or all/audit) log category enabled.
+the blob service with a read/write/delete (or all/audit) log category enabled
+(``x_read_logged``: the ``StorageRead`` category, or the all/audit group, is among them).
+
+Account settings, each as the storage REST reference documents its default:
+
+- ``tls_required``: ``supportsHttpsTrafficOnly`` (absent when the answer has none);
+- ``min_tls_version``: ``minimumTlsVersion`` ``TLS1_0``/``TLS1_1``/``TLS1_2`` → ``1.0``/
+  ``1.1``/``1.2``; unset means TLS 1.0 ("the default interpretation is TLS 1.0");
+- ``shared_key_access``: ``allowSharedKeyAccess``; unset ("null, which is equivalent to
+  true") means account keys and SAS still authorise requests;
+- ``public_access_block``: ``allowBlobPublicAccess`` is ``false``, the account-wide block of
+  anonymous access (unset or true: not blocked; the built-in Azure Policy treats unset as
+  non-compliant too);
+- ``acl_enabled``: true for a hierarchical-namespace account (Data Lake Storage Gen2, where
+  POSIX ACLs on directories and files grant access); false otherwise: blob storage has no
+  per-object ACLs, access is granted by RBAC, keys, SAS and the container access level;
+- ``public_write``: false, a platform fact: anonymous access is read-only (Put Blob and every
+  other write need an authorised request).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mamori.checks.model import Resource
 from mamori.providers.azure import clients
-from mamori.providers.azure.arm import props, resource_group, tags
-from mamori.providers.azure.errors import FAILED, PROVIDER, Scope
+from mamori.providers.azure.arm import props, resource, resource_group
+from mamori.providers.azure.errors import FAILED, Scope
 from mamori.providers.azure.options import AzureOptions
 from mamori.providers.azure.subscriptions import Subscription
 from mamori.providers.interface import Collected
@@ -41,6 +59,7 @@ _PUBLIC_LEVELS = frozenset({"blob", "container"})
 _CLOSED_NETWORK = frozenset({"disabled", "securedbyperimeter"})
 _LOG_CATEGORIES = frozenset({"storageread", "storagewrite", "storagedelete"})
 _LOG_GROUPS = frozenset({"alllogs", "audit"})
+_TLS = re.compile(r"^TLS(\d)_(\d)$", re.IGNORECASE)
 _DIAGNOSTICS_API = "2021-05-01-preview"
 
 
@@ -67,10 +86,25 @@ def _bucket(account: dict[str, Any], client: Any, scope: Scope,
     attrs.update(_encryption(p))
     attrs.update(_versioning(client, scope, rg, name))
     attrs.update(_logging(client, scope, arm_id))
+    attrs.update(account_settings(p))
     attrs.update(_extras(p))
-    return Resource(type="bucket", id=arm_id, name=name, provider=PROVIDER, account=sub.id,
-                    region=str(account.get("location", "")), tags=tags(account),
-                    source=arm_id, attributes=attrs)
+    return resource("bucket", account, sub.id, attrs)
+
+
+def account_settings(p: Mapping[str, Any]) -> dict[str, Any]:
+    """TLS, shared-key, public-access-block, ACL and public-write facts of one account."""
+    out: dict[str, Any] = {"public_write": False,  # anonymous access is read-only
+                           "acl_enabled": p.get("isHnsEnabled") is True,
+                           "public_access_block": p.get("allowBlobPublicAccess") is False,
+                           "shared_key_access": p.get("allowSharedKeyAccess") is not False}
+    if isinstance(p.get("supportsHttpsTrafficOnly"), bool):
+        out["tls_required"] = p["supportsHttpsTrafficOnly"]
+    version = p.get("minimumTlsVersion")
+    if version is None:
+        out["min_tls_version"] = "1.0"  # the documented interpretation of an unset value
+    elif isinstance(version, str) and (match := _TLS.match(version)):
+        out["min_tls_version"] = f"{match[1]}.{match[2]}"
+    return out
 
 
 def _public(p: Mapping[str, Any], client: Any, scope: Scope, rg: str,
@@ -128,17 +162,18 @@ def _logging(client: Any, scope: Scope, account_id: str) -> dict[str, Any]:
                         client, path, _DIAGNOSTICS_API)
     if answer is FAILED or not isinstance(answer, Mapping):
         return {}
-    settings = answer.get("value") or []
-    return {"access_logging": any(_logs_enabled(s) for s in settings)}
+    settings = [s for s in answer.get("value") or [] if isinstance(s, Mapping)]
+    return {"access_logging": any(_logs_enabled(s, _LOG_CATEGORIES) for s in settings),
+            "x_read_logged": any(_logs_enabled(s, {"storageread"}) for s in settings)}
 
 
-def _logs_enabled(setting: Mapping[str, Any]) -> bool:
+def _logs_enabled(setting: Mapping[str, Any], categories: frozenset[str] | set[str]) -> bool:
     for log in props(setting).get("logs") or []:
         if not isinstance(log, Mapping) or log.get("enabled") is not True:
             continue
         category = str(log.get("category") or "").lower()
         group = str(log.get("categoryGroup") or "").lower()
-        if category in _LOG_CATEGORIES or group in _LOG_GROUPS:
+        if category in categories or group in _LOG_GROUPS:
             return True
     return False
 
@@ -146,11 +181,9 @@ def _logs_enabled(setting: Mapping[str, Any]) -> bool:
 def _extras(p: Mapping[str, Any]) -> dict[str, Any]:
     """Provider-specific facts for custom rules and evidence (``x_`` attributes)."""
     out: dict[str, Any] = {}
-    pairs = (("x_https_only", "supportsHttpsTrafficOnly"),
-             ("x_min_tls_version", "minimumTlsVersion"),
+    pairs = (("x_min_tls_setting", "minimumTlsVersion"),
              ("x_allow_blob_public_access", "allowBlobPublicAccess"),
-             ("x_public_network_access", "publicNetworkAccess"),
-             ("x_shared_key_access", "allowSharedKeyAccess"))
+             ("x_public_network_access", "publicNetworkAccess"))
     for key, field in pairs:
         if p.get(field) is not None:
             out[key] = p[field]

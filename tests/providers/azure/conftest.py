@@ -42,12 +42,15 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @contextmanager
-def running_server(certificate: tuple[Path, Path]) -> Iterator[AzureServer]:
-    """The scenario served from 127.0.0.1; every request must have carried the token."""
+def running_server(certificate: tuple[Path, Path],
+                   estate: Callable[[AzureServer], None] = scenario.install,
+                   tenant: str = scenario.TENANT) -> Iterator[AzureServer]:
+    """An estate (the scenario by default) served from 127.0.0.1; every request must have
+    carried the token."""
     cert, key = certificate
-    srv = AzureServer(cert, key, scenario.TENANT)
+    srv = AzureServer(cert, key, tenant)
     srv.start()
-    scenario.install(srv)
+    estate(srv)
     try:
         yield srv
     finally:
@@ -60,7 +63,7 @@ def client_secret_credential(srv: AzureServer, certificate: tuple[Path, Path]) -
     from azure.identity import ClientSecretCredential
 
     return ClientSecretCredential(
-        scenario.TENANT, "mamori-test-client", "not-a-real-secret", authority=srv.url,
+        srv.tenant, "mamori-test-client", "not-a-real-secret", authority=srv.url,
         disable_instance_discovery=True, connection_verify=str(certificate[0]))
 
 

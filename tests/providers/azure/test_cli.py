@@ -32,7 +32,7 @@ def test_scan_azure_from_the_command_line(server: AzureServer, certificate: tupl
     doc = json.loads((tmp_path / "mamori-report.json").read_text(encoding="utf-8"))
     status = {(f["rule_id"], f["resource"]["name"], f["resource"]["account"]): f["status"]
               for f in doc["findings"]}
-    assert status[("MAM-NET-001", "web-nsg/allow-rdp", s.SUB_A)] == "FAIL"
+    assert status[("MAM-NET-004", "web-nsg/allow-rdp", s.SUB_A)] == "FAIL"
     assert status[("MAM-STO-001", "publicsa", s.SUB_A)] == "FAIL"
     assert status[("MAM-STO-001", "publicsa", s.SUB_B)] == "PASS"  # same name, kept apart
     assert status[("MAM-STO-001", "deniedsa", s.SUB_A)] == "ERROR"  # 403: never PASS

@@ -125,7 +125,7 @@ def test_refused_subscription_listing_errors_every_arm_type(server: AzureServer,
     assert not [r for r in resources(items).values() if r.type not in ("user", "account")]
     users = resources(items, "user")
     assert users[s.ALICE].attributes["admin"] is True
-    assert "admin" not in users[s.ERIN].attributes  # subscriptions unknown: not "false"
+    assert "admin" not in users[s.FRANK].attributes  # subscriptions unknown: not "false"
 
 
 def test_named_subscriptions_only(server: AzureServer, options: MakeOptions) -> None:

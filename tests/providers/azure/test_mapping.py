@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mamori.providers.azure import authorization, compute, graph, network
+from mamori.providers.azure import authorization, compute, conditional_access, network
 from mamori.providers.azure.errors import GraphError, error_code, safe_message, scrub
 from mamori.providers.azure.graph_client import _retry_after_seconds
 
@@ -94,7 +94,7 @@ def test_disk_encryption_types() -> None:
     assert ade.attributes["encrypted"] is True
     both = compute.volume({"id": "/d", "name": "d", "properties": {
         "encryption": {"type": "EncryptionAtRestWithPlatformAndCustomerKeys"}}}, "sub")
-    assert both.attributes["x_customer_managed_key"] is True
+    assert both.attributes["customer_managed_key"] is True
 
 
 def _policy(**changes: Any) -> dict[str, Any]:
@@ -121,7 +121,7 @@ def _policy(**changes: Any) -> dict[str, Any]:
     (_policy(grantControls={"operator": "OR", "builtInControls": ["block"]}), False),
 ])
 def test_conditional_access_mfa_for_all(policy: dict[str, Any], enforced: bool) -> None:
-    assert graph._requires_mfa_for_all(policy) is enforced
+    assert conditional_access.tenant_wide([policy]) is enforced
 
 
 @pytest.mark.parametrize(("scope", "covers"), [

@@ -70,8 +70,45 @@ def test_public_container_makes_the_account_public(items: Collected) -> None:
     assert bucket.attributes["encryption"] == {"enabled": True, "customer_managed_key": False}
     assert bucket.attributes["versioning"] is False  # isVersioningEnabled not set
     assert bucket.attributes["access_logging"] is False
-    assert bucket.attributes["x_https_only"] is True
     assert bucket.tags == {"owner": "data-team"}
+    assert bucket.data_classes == ()  # untagged: no data classes declared
+
+
+def test_account_settings_as_the_storage_reference_documents_them(items: Collected) -> None:
+    public = by_name(items, "bucket", "publicsa", s.SUB_A).attributes
+    # supportsHttpsTrafficOnly false, minimumTlsVersion TLS1_0, allowBlobPublicAccess true
+    assert (public["tls_required"], public["min_tls_version"]) == (False, "1.0")
+    assert public["public_access_block"] is False
+    assert public["shared_key_access"] is True  # allowSharedKeyAccess unset: null = true
+    blocked = by_name(items, "bucket", "blockedsa").attributes
+    assert (blocked["tls_required"], blocked["min_tls_version"]) == (True, "1.2")
+    assert blocked["public_access_block"] is True  # allowBlobPublicAccess false
+    assert blocked["shared_key_access"] is False
+    assert blocked["acl_enabled"] is True  # hierarchical namespace: POSIX ACLs
+    denied = by_name(items, "bucket", "deniedsa").attributes
+    assert denied["min_tls_version"] == "1.0"  # unset: "the default interpretation is 1.0"
+    for bucket in resources(items, "bucket").values():
+        # Anonymous access is read-only on Azure, whatever the account allows.
+        assert bucket.attributes["public_write"] is False
+    assert public["acl_enabled"] is False  # flat namespace: no per-blob ACLs
+
+
+def test_every_arm_resource_reads_its_data_class_tags(items: Collected) -> None:
+    from mamori.providers.tags import data_classes, records
+
+    arm = [r for r in resources(items).values() if r.id.startswith("/subscriptions/")]
+    assert {r.type for r in arm} == {"bucket", "firewall_rule", "volume", "host", "database"}
+    for resource in arm:
+        assert resource.data_classes == data_classes(resource.tags), resource.id
+        assert resource.records == records(resource.tags), resource.id
+
+
+def test_data_class_tags_are_read_with_the_shared_reading(items: Collected) -> None:
+    blocked = by_name(items, "bucket", "blockedsa")
+    assert [d.value for d in blocked.data_classes or ()] == ["personal", "payment"]
+    assert blocked.records == 12000  # "12,000"
+    typo = by_name(items, "volume", "vm3-osdisk")
+    assert typo.data_classes is None  # "personl": unknown, never "no personal data"
 
 
 def test_account_level_block_neutralises_a_public_container(
@@ -162,11 +199,13 @@ def test_graph_users_survived_a_429_and_two_pages(
 def test_disks(items: Collected) -> None:
     platform = by_name(items, "volume", "vm1-osdisk")
     assert platform.attributes["encrypted"] is True
-    assert platform.attributes["x_customer_managed_key"] is False
+    assert platform.attributes["customer_managed_key"] is False
     assert platform.attributes["attached_to"] == s.compute_id("virtualMachines", "vm1")
     cmk = by_name(items, "volume", "data-cmk")
     assert cmk.attributes["encrypted"] is True
-    assert cmk.attributes["x_customer_managed_key"] is True
+    assert cmk.attributes["customer_managed_key"] is True
+    both = by_name(items, "volume", "vm3-osdisk")
+    assert both.attributes["customer_managed_key"] is True  # platform and customer keys
     assert "attached_to" not in cmk.attributes
     unknown = by_name(items, "volume", "vm2-osdisk")
     assert "encrypted" not in unknown.attributes  # no encryption object: not guessed
@@ -187,7 +226,17 @@ def test_vm_without_patch_status_leaves_patch_facts_absent(items: Collected) -> 
     assert "last_patched" not in host.attributes
     assert "missing_critical_patches" not in host.attributes
     assert "disk_encrypted" not in host.attributes
+    # Only an internal load balancer's NAT rule forwards to it: not the internet.
     assert host.attributes["internet_facing"] is False
+    assert "default_credentials" not in host.attributes  # password sign-in allowed
+
+
+def test_vm_behind_a_public_load_balancer_is_internet_facing(items: Collected) -> None:
+    host = by_name(items, "host", "vm3")  # no public IP of its own
+    assert host.attributes["internet_facing"] is True
+    # disablePasswordAuthentication: no password, so no vendor default password, works
+    assert host.attributes["default_credentials"] is False
+    assert "default_credentials" not in by_name(items, "host", "vm1").attributes  # Windows
 
 
 def test_sql_server_with_public_access(items: Collected) -> None:
@@ -196,6 +245,9 @@ def test_sql_server_with_public_access(items: Collected) -> None:
     assert db.attributes["encrypted"] is True
     assert db.attributes["admin_username"] == "sqladmin"
     assert db.attributes["engine"] == "sqlserver"
+    assert db.attributes["customer_managed_key"] is True  # protector: AzureKeyVault
+    assert db.attributes["tls_required"] is True  # minimalTlsVersion 1.2
+    assert db.attributes["backups_enabled"] is True  # automated backups: always on
 
 
 def test_sql_server_private_without_tde(items: Collected) -> None:
@@ -204,6 +256,8 @@ def test_sql_server_private_without_tde(items: Collected) -> None:
     assert db.attributes["encrypted"] is False
     assert db.attributes["x_unencrypted_databases"] == ["hrdb"]
     assert db.attributes["admin_username"] == "sa"
+    assert db.attributes["customer_managed_key"] is False  # ServiceManaged
+    assert db.attributes["tls_required"] is False  # minimalTlsVersion None: unencrypted ok
 
 
 def _user(items: Collected, object_id: str) -> Resource:
@@ -228,6 +282,7 @@ def test_owner_through_a_group(items: Collected) -> None:
     assert dave.attributes["admin_direct"] is False
     assert dave.attributes["x_admin_via"] == [
         f"subscription:{s.SUB_A}:Owner via group {s.ADMINS}"]
+    assert dave.attributes["mfa"] is False  # registered, but not MFA-capable
 
 
 def test_global_administrator_and_custom_admin_role(items: Collected) -> None:
@@ -242,14 +297,41 @@ def test_global_administrator_and_custom_admin_role(items: Collected) -> None:
     assert carol.attributes["last_active"] == "never"
 
 
-def test_resource_group_contributor_and_directory_reader_are_not_admin(items: Collected) -> None:
+def test_admin_roles_are_the_ones_microsoft_marks_privileged(items: Collected) -> None:
     frank = _user(items, s.FRANK)
+    # Directory Readers and Exchange Administrator are not privileged (isPrivileged
+    # false), whatever the name says; a resource-group Contributor is not subscription admin.
     assert frank.attributes["admin"] is False
     assert "mfa" not in frank.attributes  # missing from the registration report
     erin = _user(items, s.ERIN)
     assert erin.attributes["enabled"] is False
-    assert erin.attributes["admin"] is False
+    # Global Reader is privileged without "Administrator" in its name.
+    assert erin.attributes["admin"] is True
+    assert erin.attributes["x_admin_via"] == ["directoryRole:Global Reader"]
     assert erin.attributes["created"] == datetime(2024, 4, 1, 9, 0, tzinfo=UTC)
+
+
+def test_dormancy_counts_successful_sign_ins_only(items: Collected) -> None:
+    frank = _user(items, s.FRANK)
+    # A failed sign-in attempt on 25 November moves lastSignInDateTime, not his activity.
+    assert frank.attributes["last_active"] == datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    assert frank.attributes["x_last_sign_in_attempt"] == datetime(2026, 11, 25, 3, 14,
+                                                                  tzinfo=UTC)
+
+
+def test_users_carry_what_the_hr_join_matches_on(items: Collected) -> None:
+    alice = _user(items, s.ALICE)
+    assert alice.attributes["email"] == "alice.k@contoso.co.jp"  # mail, before the UPN
+    assert alice.attributes["employee_id"] == "E1001"
+    assert _user(items, s.CAROL).attributes["email"] == "carol@contoso.example"  # UPN
+    assert "employee_id" not in _user(items, s.CAROL).attributes
+
+
+def test_mfa_enforced_per_user_only_where_a_policy_proves_it(items: Collected) -> None:
+    # "Require MFA for all users" excludes one group; CAROL is in it.
+    assert _user(items, s.ALICE).attributes["mfa_enforced"] is True
+    assert _user(items, s.BOB).attributes["mfa_enforced"] is True  # guests not excluded
+    assert "mfa_enforced" not in _user(items, s.CAROL).attributes
 
 
 def test_service_principals_become_roles(items: Collected) -> None:
@@ -272,6 +354,23 @@ def test_tenant_account_has_mfa_enforced_by_conditional_access(items: Collected)
     assert account.name == "Contoso Japan"
     assert account.attributes["mfa_enforced"] is True
     assert account.attributes["root_mfa"] is True  # alice, the only Global Admin
+
+
+def test_tenant_account_platform_facts(items: Collected) -> None:
+    [account] = resources(items, "account").values()
+    a = account.attributes
+    # Entra ID fixes cloud passwords at 8 characters and the customer cannot change it.
+    assert a["password_policy"] == {"min_length": 8, "customer_configurable": False}
+    # The Activity Log is always on and covers every region. SUB_A's export keeps 180
+    # days, SUB_B has only the Activity Log's own 90: the tenant is as weak as SUB_B.
+    assert a["audit_log"]["enabled"] is True
+    assert a["audit_log"]["multi_region"] is True
+    assert a["audit_log"]["retention_days"] == 90
+    assert a["audit_log"]["data_access"] is False  # publicsa does not log blob reads
+    # SUB_A's initiative denies anonymous access, but two accounts there already allow
+    # it; SUB_B's assignment only audits.
+    assert a["public_access_block"] is False
+    assert a["x_public_access_unblocked"] == [s.SUB_A, s.SUB_B]
 
 
 def test_progress_reports_each_unit_of_work(
