@@ -27,7 +27,19 @@ _AWS_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--region", "aws_regions"),
      {"multiple": True, "help": "AWS region to scan (repeatable; default: all enabled)."}),
     (("--aws-endpoint-url",), {"help": "Endpoint override (tests, S3-compatible storage)."}),
+    (("--aws-max-attempts",), {"type": int, "metavar": "N",
+                               "help": "Attempts per AWS call, retries included (default 8)."}),
+    (("--aws-connect-timeout",), {"type": float, "metavar": "SECONDS",
+                                  "help": "Seconds to open a connection (default 10)."}),
+    (("--aws-read-timeout",), {"type": float, "metavar": "SECONDS",
+                               "help": "Seconds to wait for a response's data (default 60)."}),
+    (("--aws-call-timeout",), {"type": float, "metavar": "SECONDS",
+                               "help": "Seconds one AWS call may take in all, retries "
+                                       "included; then it is an error (default 120)."}),
 ]
+#: AWS flags that become AwsOptions fields of the same name when given.
+_AWS_LIMITS = {"aws_max_attempts": "max_attempts", "aws_connect_timeout": "connect_timeout",
+               "aws_read_timeout": "read_timeout", "aws_call_timeout": "call_timeout"}
 
 _GCP_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--gcp",), {"is_flag": True, "help": "Scan GCP with Application Default Credentials."}),
@@ -35,6 +47,15 @@ _GCP_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
      {"multiple": True, "help": "GCP project id (repeatable; default: all visible)."}),
     (("--gcp-internal-domain", "gcp_internal_domains"),
      {"multiple": True, "help": "Your own domain besides the organisation's (repeatable)."}),
+    (("--gcp-service", "gcp_services"),
+     {"multiple": True, "metavar": "NAME",
+      "help": "Only these GCP services: account, storage, iam, compute, sql (repeatable)."}),
+    (("--gcp-workspace-customer",),
+     {"metavar": "ID", "help": "Cloud Identity / Workspace customer id (C0abc123 or "
+                               "my_customer): read users' 2SV, last sign-in, suspension."}),
+    (("--gcp-workspace-admin",),
+     {"metavar": "EMAIL", "help": "Workspace admin to impersonate (domain-wide delegation; "
+                                  "service-account key credentials)."}),
     (("--gcp-endpoint", "gcp_endpoints"),
      {"multiple": True, "metavar": "API=URL",
       "help": "Endpoint override, e.g. storage=http://127.0.0.1:9023 (tests)."}),
@@ -68,8 +89,10 @@ def clouds_from_flags(flags: dict[str, Any], progress: Progress) -> list[tuple[s
 
 
 def _aws(flags: dict[str, Any], progress: Progress) -> Any:
+    limits = {field: flags[flag] for flag, field in _AWS_LIMITS.items()
+              if flags.get(flag) is not None}
     chosen = (flags["aws"] or flags["aws_profiles"] or flags["aws_role_arns"]
-              or flags["aws_endpoint_url"])
+              or flags["aws_endpoint_url"] or limits)
     if not chosen:
         return None
     from mamori.providers.aws import AwsOptions
@@ -77,11 +100,15 @@ def _aws(flags: dict[str, Any], progress: Progress) -> Any:
     return AwsOptions(profiles=flags["aws_profiles"], role_arns=flags["aws_role_arns"],
                       external_id=flags["aws_external_id"],
                       regions=flags["aws_regions"] or None,
-                      endpoint_url=flags["aws_endpoint_url"], progress=progress)
+                      endpoint_url=flags["aws_endpoint_url"], progress=progress, **limits)
 
 
 def _gcp(flags: dict[str, Any], progress: Progress) -> Any:
-    if not (flags["gcp"] or flags["gcp_projects"] or flags["gcp_endpoints"]):
+    workspace: dict[str, Any] = {"workspace_customer": flags.get("gcp_workspace_customer"),
+                                 "workspace_admin": flags.get("gcp_workspace_admin")}
+    services = tuple(flags.get("gcp_services") or ())
+    if not (flags["gcp"] or flags["gcp_projects"] or flags["gcp_endpoints"] or services
+            or any(workspace.values())):
         return None
     from mamori.providers.gcp import GcpOptions
 
@@ -94,8 +121,21 @@ def _gcp(flags: dict[str, Any], progress: Progress) -> Any:
                              f"got {item!r}")
         endpoints[GcpOptions.ENDPOINT_FIELDS[api]] = url
     return GcpOptions(projects=flags["gcp_projects"],
-                      internal_domains=flags["gcp_internal_domains"], progress=progress,
-                      **endpoints)
+                      internal_domains=flags["gcp_internal_domains"],
+                      services=services or None, as_of=_scan_as_of(),
+                      progress=progress, **workspace, **endpoints)
+
+
+def _scan_as_of() -> Any:
+    """The scan command's ``--as-of``: the GCP provider judges key expiry at it, not at
+    the wall clock (the flag belongs to the scan command, not to the cloud flags)."""
+    context = click.get_current_context(silent=True)
+    text = context.params.get("as_of") if context is not None else None
+    if text is None:
+        return None
+    from mamori.checks.cli import parse_as_of  # cli imports this module
+
+    return parse_as_of(text)
 
 
 def _azure(flags: dict[str, Any], progress: Progress) -> Any:

@@ -3,7 +3,10 @@
 Without a custom password policy AWS enforces its default one (at least 8
 characters, three character classes), so ``password_policy.min_length`` is then 8,
 not absent: the length really enforced is known. ``raw.password_policy_custom`` says
-which case it is.
+which case it is. ``password_policy.customer_configurable`` is true: IAM lets the account
+set its own password policy (``UpdateAccountPasswordPolicy``), a platform fact that needs
+no call. ``mfa_enforced`` (MFA required at every sign-in, account-wide) is not an IAM
+setting and is never set here (declared out of reach in ``observes.py``).
 """
 
 from __future__ import annotations
@@ -47,15 +50,19 @@ def collect(account: Account) -> Iterator[Resource | CollectionError]:
 
 def _password_policy(iam: Any, scope: Scope, attributes: dict[str, Any],
                      raw: dict[str, Any]) -> None:
+    policy: dict[str, Any] = {"customer_configurable": True}
+    attributes["password_policy"] = policy
     answer = scope.call("iam:GetAccountPasswordPolicy", iam.get_account_password_policy,
                         not_configured=frozenset({"NoSuchEntity"}))
     if answer is FAILED:
         return
     if answer is NOT_CONFIGURED:
         raw["password_policy_custom"] = False
-        attributes["password_policy"] = {"min_length": AWS_DEFAULT_MIN_LENGTH}
+        policy["min_length"] = AWS_DEFAULT_MIN_LENGTH
         return
     raw["password_policy_custom"] = True
     length = answer.get("PasswordPolicy", {}).get("MinimumPasswordLength")
-    if isinstance(length, int):
-        attributes["password_policy"] = {"min_length": length}
+    if isinstance(length, int) and not isinstance(length, bool):
+        policy["min_length"] = length
+    else:
+        scope.invalid("iam:GetAccountPasswordPolicy", "the policy has no minimum length")

@@ -6,20 +6,30 @@ logging. ``multi_region``: a multi-region trail is logging. ``retention_days``: 
 long the logs of those trails are kept, from the S3 lifecycle of the trail's bucket
 (the shortest enabled expiration that applies to the ``AWSLogs/`` prefix); a bucket
 without such an expiration keeps logs indefinitely, reported as ``KEPT_FOREVER``
-days. Values that depend on a failed call are absent, except where another trail
-already settles the answer.
+days. ``data_access``: a logging multi-region trail records S3 data events that include
+reads for every bucket (``GetEventSelectors``: a classic selector of ``ReadWriteType``
+``All``/``ReadOnly`` with the data resource ``AWS::S3::Object`` ``arn:aws:s3`` (all
+buckets), or an advanced selector of ``eventCategory`` ``Data`` and ``resources.type``
+``AWS::S3::Object`` narrowed by nothing but ``readOnly`` ``true`` or a
+``resources.ARN`` prefix of all of S3). Values that depend on a failed call are absent,
+except where another trail already settles the answer.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mamori.providers.aws.common import tri_all, tri_any
 from mamori.providers.aws.errors import FAILED, NOT_CONFIGURED, Scope
 from mamori.providers.aws.session import Account
 
 KEPT_FOREVER = 36500  # days: "no expiry" as a number any retention threshold accepts
+S3_OBJECT = "AWS::S3::Object"
+_ALL_BUCKETS = re.compile(r"^arn:aws[a-z-]*:s3(:::)?$")
 
 
 @dataclass(frozen=True)
@@ -31,18 +41,7 @@ class Trail:
     logging: bool | None
     bucket: str | None
     prefix: str
-
-
-def _any(values: list[bool | None]) -> bool | None:
-    if True in values:
-        return True
-    return None if None in values else False
-
-
-def _all(*values: bool | None) -> bool | None:
-    if False in values:
-        return False
-    return None if None in values else True
+    region: str = ""
 
 
 def audit_log(account: Account, scope: Scope) -> dict[str, Any]:
@@ -51,9 +50,10 @@ def audit_log(account: Account, scope: Scope) -> dict[str, Any]:
     if trails is None:
         return {}
     result: dict[str, Any] = {}
-    enabled = _any([t.logging for t in trails])
-    multi = _any([_all(t.logging, t.multi_region) for t in trails])
-    for key, value in (("enabled", enabled), ("multi_region", multi)):
+    enabled = tri_any([t.logging for t in trails])
+    multi = tri_any([tri_all(t.logging, t.multi_region) for t in trails])
+    data = tri_any([_data_access(account, t, scope) for t in trails])
+    for key, value in (("enabled", enabled), ("multi_region", multi), ("data_access", data)):
         if value is not None:
             result[key] = value
     counted = [t for t in trails if t.logging and (t.multi_region or not multi)]
@@ -99,8 +99,50 @@ def _describe(account: Account, region: str, arns: list[str], scope: Scope) -> l
             multi_region=None if detail is None else bool(detail.get("IsMultiRegionTrail")),
             logging=None if status is FAILED else bool(status.get("IsLogging")),
             bucket=None if detail is None else detail.get("S3BucketName"),
-            prefix="" if detail is None else str(detail.get("S3KeyPrefix") or "")))
+            prefix="" if detail is None else str(detail.get("S3KeyPrefix") or ""),
+            region=region))
     return trails
+
+
+def _data_access(account: Account, trail: Trail, scope: Scope) -> bool | None:
+    """Whether this trail logs S3 data reads of every bucket in every region."""
+    if (recording := tri_all(trail.logging, trail.multi_region)) is False:
+        return False
+    client = account.clients.get("cloudtrail", trail.region or account.home_region)
+    answer = scope.call("cloudtrail:GetEventSelectors", client.get_event_selectors,
+                        TrailName=trail.arn)
+    return tri_all(recording, None if answer is FAILED else logs_s3_reads(answer))
+
+
+def logs_s3_reads(answer: Mapping[str, Any]) -> bool:
+    """True when a GetEventSelectors answer logs S3 object reads of every bucket."""
+    classic = any(
+        str(sel.get("ReadWriteType", "All")) in ("All", "ReadOnly")
+        and any(res.get("Type") == S3_OBJECT
+                and any(_ALL_BUCKETS.match(str(v)) for v in res.get("Values") or [])
+                for res in sel.get("DataResources") or [])
+        for sel in answer.get("EventSelectors") or [])
+    return classic or any(_advanced_covers(sel.get("FieldSelectors") or [])
+                          for sel in answer.get("AdvancedEventSelectors") or [])
+
+
+def _advanced_covers(fields: list[dict[str, Any]]) -> bool:
+    by_field: dict[str, dict[str, Any]] = {}
+    for selector in fields:
+        name = str(selector.get("Field", ""))
+        if name in by_field:
+            return False  # the same field twice: read as narrowing
+        by_field[name] = {k: v for k, v in selector.items() if k != "Field" and v}
+    category = by_field.pop("eventCategory", {})
+    kind = by_field.pop("resources.type", {})
+    read_only = by_field.pop("readOnly", {})
+    arns = by_field.pop("resources.ARN", {})
+    return (category == {"Equals": ["Data"]} and set(kind) == {"Equals"}
+            and S3_OBJECT in kind["Equals"]
+            and read_only in ({}, {"Equals": ["true"]})
+            and (arns == {} or (set(arns) == {"StartsWith"} and any(
+                _ALL_BUCKETS.match(str(v).rstrip("/")) for v in arns["StartsWith"])))
+            and not by_field)  # any other field narrows what is logged
 
 
 def _retention(account: Account, trail: Trail, scope: Scope) -> int | None:

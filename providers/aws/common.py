@@ -15,7 +15,23 @@ from mamori.providers.aws.errors import PROVIDER
 from mamori.providers.tags import data_classes, records
 
 T = TypeVar("T")
+#: A three-valued fact: True, False, or None when it could not be established.
+Tri = bool | None
 
+
+def tri_any(values: Iterable[Tri]) -> Tri:
+    """True if any is True; else None if any is unknown; else False."""
+    seen = list(values)
+    if True in seen:
+        return True
+    return None if None in seen else False
+
+
+def tri_all(*values: Tri) -> Tri:
+    """False if any is False; else None if any is unknown; else True."""
+    if False in values:
+        return False
+    return None if None in values else True
 
 
 def partition(region: str) -> str:
@@ -43,9 +59,18 @@ def name_tag(tags: Mapping[str, str], default: str) -> str:
 
 
 def resource(type_: str, id_: str, *, name: str, account: str, region: str, source: str,
-             attributes: Mapping[str, Any], tags: Mapping[str, str] | None = None) -> Resource:
-    """A ``Resource`` of this provider; data classes and records come from tags."""
+             attributes: Mapping[str, Any], tags: Mapping[str, str] | None = None,
+             labels_known: bool = True) -> Resource:
+    """A ``Resource`` of this provider; data classes and records come from tags.
+
+    ``labels_known`` False (the tags could not be read): what data the resource holds is
+    unknown, ``data_classes`` and ``records`` are None, never "untagged".
+    """
     tags = dict(tags or {})
+    if not labels_known:
+        return Resource(type=type_, id=id_, provider=PROVIDER, name=name, account=account,
+                        region=region, tags={}, data_classes=None, records=None,
+                        source=source, attributes=attributes)
     return Resource(type=type_, id=id_, provider=PROVIDER, name=name, account=account,
                     region=region, tags=tags, data_classes=data_classes(tags),
                     records=records(tags), source=source, attributes=attributes)

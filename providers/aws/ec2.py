@@ -10,6 +10,9 @@ kept as ``raw.ip_protocol``. ``ports`` is ``[[from, to]]`` for tcp/udp, ``[[0, 6
 for all traffic and for sctp (AWS documents that other protocols than tcp, udp and icmp
 open every port), and empty for ICMP and the port-less protocols.
 
+Volumes: ``customer_managed_key`` when encrypted with a key KMS reports as customer
+managed (:mod:`mamori.providers.aws.kms`); an unencrypted volume has none (false).
+
 Hosts: ``internet_facing`` from a public IPv4 address; ``disk_encrypted`` when every
 attached EBS volume is encrypted; OS, ``last_patched`` and
 ``missing_critical_patches`` from Systems Manager for the instances it manages, and
@@ -20,12 +23,15 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
 from mamori.checks.network import ProtocolError, has_ports, normalize_protocol
 from mamori.providers.aws.common import arn, batches, name_tag, resource, tag_map, utc
 from mamori.providers.aws.errors import Outcome, Scope
+from mamori.providers.aws.kms import KeyCache, key_cache
+from mamori.providers.aws.reach import PermissionView
 from mamori.providers.aws.session import Account
 
 HOST_TYPES = ("volume", "host")
@@ -42,8 +48,12 @@ def collect_hosts(account: Account, region: str) -> Iterator[Item]:
     volumes = list(scope.pages("ec2:DescribeVolumes", ec2, "describe_volumes", "Volumes",
                                resource_types=("volume",)))
     volumes_ok = not scope.errors
+    keys = key_cache(account)
     for volume in volumes:
-        yield _volume(account, region, volume)
+        found = scope.isolated(f"read volume {volume.get('VolumeId')}", ("volume",),
+                               partial(_volume, account, region, volume, keys, scope))
+        if found is not None:
+            yield found
     instances = [i for r in scope.pages("ec2:DescribeInstances", ec2, "describe_instances",
                                         "Reservations", resource_types=("host",))
                  for i in r.get("Instances", [])
@@ -52,20 +62,30 @@ def collect_hosts(account: Account, region: str) -> Iterator[Item]:
     ssm = _ssm_facts(account, region, [str(i["InstanceId"]) for i in instances], ssm_scope)
     scope.errors += ssm_scope.errors
     for instance in instances:
-        yield _host(account, region, instance, volumes if volumes_ok else None, ssm)
+        host = scope.isolated(f"read host {instance.get('InstanceId')}", ("host",), partial(
+            _host, account, region, instance, volumes if volumes_ok else None, ssm))
+        if host is not None:
+            yield host
     yield from scope.drain()
 
 
-def _volume(account: Account, region: str, volume: dict[str, Any]) -> Resource:
+def _volume(account: Account, region: str, volume: dict[str, Any], keys: KeyCache,
+            scope: Scope) -> Resource:
     tags = tag_map(volume.get("Tags"))
     volume_id = str(volume["VolumeId"])
     attached = [str(a["InstanceId"]) for a in volume.get("Attachments", [])
                 if a.get("InstanceId")]
+    encrypted = volume.get("Encrypted") is True
+    attributes: dict[str, Any] = {"encrypted": encrypted,
+                                  "attached_to": attached[0] if attached else ""}
+    customer = (keys.customer_managed(volume.get("KmsKeyId"), region,
+                                      scope.child(f"volume {volume_id}"))
+                if encrypted and volume.get("KmsKeyId") else None if encrypted else False)
+    if customer is not None:
+        attributes["customer_managed_key"] = customer
     return resource("volume", arn("ec2", region, account.id, f"volume/{volume_id}"),
                     name=name_tag(tags, volume_id), account=account.id, region=region,
-                    source="aws:ec2:DescribeVolumes", tags=tags,
-                    attributes={"encrypted": bool(volume.get("Encrypted")),
-                                "attached_to": attached[0] if attached else ""})
+                    source="aws:ec2:DescribeVolumes", tags=tags, attributes=attributes)
 
 
 def _ssm_facts(account: Account, region: str, instance_ids: list[str],
@@ -145,7 +165,11 @@ def collect_rules(account: Account, region: str) -> Iterator[Item]:
                              "SecurityGroups", resource_types=RULE_TYPES):
         for direction, key in (("ingress", "IpPermissions"), ("egress", "IpPermissionsEgress")):
             for permission in group.get(key, []):
-                yield _rule(account, region, group, direction, permission)
+                rule = scope.isolated(f"read security group {group.get('GroupId')}",
+                                      RULE_TYPES, partial(_rule, account, region, group,
+                                                          direction, permission))
+                if rule is not None:
+                    yield rule
     yield from scope.drain()
 
 
@@ -179,6 +203,16 @@ def _rule(account: Account, region: str, group: dict[str, Any], direction: str,
         name=f"{group.get('GroupName', group_id)} {direction} {shown} {low}-{high}",
         account=account.id, region=region, source="aws:ec2:DescribeSecurityGroups",
         tags=tag_map(group.get("Tags")), attributes=attributes)
+
+
+def permission_view(permission: dict[str, Any]) -> PermissionView:
+    """(protocol, ports, CIDR sources, has prefix-list sources) of one permission, as the
+    firewall rules read them; used to judge a database's security groups."""
+    protocol = _protocol(str(permission.get("IpProtocol", "-1")))
+    sources = [_cidr(r["CidrIp"]) for r in permission.get("IpRanges", []) if "CidrIp" in r]
+    sources += [_cidr(r["CidrIpv6"]) for r in permission.get("Ipv6Ranges", [])
+                if "CidrIpv6" in r]
+    return protocol, _ports(protocol, permission), sources, bool(permission.get("PrefixListIds"))
 
 
 def _protocol(value: str) -> str | None:

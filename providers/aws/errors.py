@@ -9,7 +9,16 @@ as ``NOT_CONFIGURED``, not errors::
     botocore ClientError       → code from the response ("AccessDenied", "Throttling"...)
     botocore BotoCoreError     → code = class name ("ReadTimeoutError",
                                  "EndpointConnectionError", "NoCredentialsError"...)
+    ResponseParserError        → "ResponseParserError": the answer was not parseable
+    an HTML page with a 5xx    → the status ("502"), retried first like any 5xx
+    InvalidResponse            → an HTML page with another status (its code: the status
+                                 for 4xx, else "InvalidResponse"), or a body that is not
+                                 JSON where AWS answers JSON (a proxy, a captive portal)
+    CallTimeout                → no answer within the per-call deadline
     anything else              → a bug: it propagates
+
+Each of these is the failure of one call: the record names that call and the resource
+it was for, and only the attributes that call would have filled stay absent.
 
 Messages are cut short and scrubbed of anything that looks like a secret key or a
 session token; the credentials themselves never reach this module.
@@ -19,17 +28,48 @@ from __future__ import annotations
 
 import enum
 import importlib
+import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from mamori.checks.model import CollectionError
 
 PROVIDER = "aws"
+T = TypeVar("T")
 
 _exceptions: Any = importlib.import_module("botocore.exceptions")
+_parsers: Any = importlib.import_module("botocore.parsers")
+
+
+class InvalidResponse(_exceptions.BotoCoreError):  # type: ignore[misc]
+    """The endpoint answered with something that is not an AWS answer.
+
+    Its code is the HTTP status for an error status (as botocore names a bare HTML error
+    page: ``"403"``), else ``InvalidResponse``. Not retried: it is raised from the
+    ``before-parse`` hook, outside botocore's retry loop.
+    """
+
+    fmt = "{reason}"
+
+    def __init__(self, reason: str, status: int = 0) -> None:
+        super().__init__(reason=reason)
+        code = str(status) if status >= 400 else "InvalidResponse"
+        self.response: dict[str, Any] = {"Error": {"Code": code, "Message": reason},
+                                         "ResponseMetadata": {"HTTPStatusCode": status}}
+
+
+class CallTimeout(_exceptions.BotoCoreError):  # type: ignore[misc]
+    """A call did not finish within the per-call deadline (``AwsOptions.call_timeout``)."""
+
+    fmt = "no answer within {seconds:g} seconds (the per-call deadline); call abandoned"
+
+
 #: The exception classes that mean "the AWS call failed" (not a bug of ours).
-AWS_ERRORS: tuple[type[Exception], ...] = (_exceptions.ClientError, _exceptions.BotoCoreError)
+AWS_ERRORS: tuple[type[Exception], ...] = (
+    _exceptions.ClientError, _exceptions.BotoCoreError, _parsers.ResponseParserError)
+_JSON_PROTOCOLS = frozenset({"json", "rest-json"})
+_MARK = "x-mamori-not-an-answer"  # set on 5xx pages turned into botocore's generic error
 
 # 40+ characters of base64 alphabet: secret access keys and session tokens.
 _SECRET_LIKE = re.compile(r"[A-Za-z0-9/+=]{40,}")
@@ -60,12 +100,58 @@ def error_code(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def not_an_answer(status: int, body: Any, protocol: str) -> str | None:
+    """Why an HTTP response cannot be an AWS answer, or None when it may be one.
+
+    An HTML page (any status) never is. A successful answer of a JSON protocol must be
+    a JSON object. XML answers are left to botocore's parser, which raises
+    ``ResponseParserError`` on anything that is not XML.
+    """
+    if not isinstance(body, bytes | bytearray):
+        return None  # a streamed body: nothing read yet
+    text = bytes(body).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:14].lower().startswith((b"<!doctype html", b"<html")):
+        return f"HTTP {status} with an HTML page, not an AWS answer"
+    if status < 300 and protocol in _JSON_PROTOCOLS and text:
+        try:
+            loaded = json.loads(text)
+        except (ValueError, RecursionError):
+            loaded = None
+        if not isinstance(loaded, dict):
+            return f"HTTP {status} with a body that is not a JSON object, not an AWS answer"
+    return None
+
+
+def check_response(response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
+    """botocore ``before-parse`` hook: refuse what :func:`not_an_answer` refuses."""
+    service = operation_model.service_model
+    protocol = str(getattr(service, "resolved_protocol", None)
+                   or service.metadata.get("protocol", ""))
+    status = int(response_dict.get("status_code", 0))
+    reason = not_an_answer(status, response_dict.get("body"), protocol)
+    if reason is None:
+        return
+    if status >= 500:
+        # A load balancer's or proxy's error page: hand botocore an empty 5xx answer, its
+        # "generic error" (code = the status), which its retry handler retries like any
+        # 5xx. Raising here would skip the retries (the hook runs outside them).
+        response_dict["body"] = b""
+        response_dict.setdefault("headers", {})[_MARK] = "html-page"
+        return
+    raise InvalidResponse(reason, status)
+
+
 def safe_message(exc: BaseException) -> str:
     """A short, secret-free message for reports."""
+    if isinstance(exc, _parsers.ResponseParserError):
+        return "the answer could not be parsed: not an AWS answer"
     response = getattr(exc, "response", None)
     text = str(exc)
     if isinstance(response, dict):
         status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        headers = response.get("ResponseMetadata", {}).get("HTTPHeaders") or {}
+        if _MARK in headers:
+            return f"HTTP {status} with an HTML page, not an AWS answer"
         text = str(response.get("Error", {}).get("Message")
                    or (f"HTTP {status} without an AWS error message" if status else text))
     if "<html" in text.lower():
@@ -142,6 +228,27 @@ class Scope:
             provider=PROVIDER, operation=operation, scope=self.describe(),
             code=error_code(exc), message=safe_message(exc),
             resource_types=resource_types, account=self.account, region=self.region))
+
+    def invalid(self, operation: str, why: str) -> None:
+        """Record an answer that came back but cannot be read (``InvalidResponse``)."""
+        self.record(operation, InvalidResponse(why))
+
+    def isolated(self, what: str, resource_types: tuple[str, ...],
+                 build: Callable[[], T]) -> T | None:
+        """``build()``, or None after recording ``InternalError`` when it raises.
+
+        One resource that cannot be normalised (a bug, an answer of a shape never seen)
+        is an error for that resource alone: its findings become ERROR, and the other
+        resources of the batch are collected as usual.
+        """
+        try:
+            return build()
+        except Exception as exc:  # fail closed for this resource, never the batch
+            self.errors.append(CollectionError(
+                provider=PROVIDER, operation=what, scope=self.describe(),
+                code="InternalError", message=scrub(f"{type(exc).__name__}: {exc}"),
+                resource_types=resource_types, account=self.account, region=self.region))
+            return None
 
     def drain(self) -> Iterator[CollectionError]:
         """Yield and forget the recorded errors."""

@@ -12,6 +12,15 @@ four hours, so its last-use dates may be that old.
 
 ``enabled`` is "can authenticate": a console password or an active access key.
 ``last_active`` is the latest password or key use, ``"never"`` when there is none.
+``guest`` is false for every IAM user: an IAM user is an identity of the account itself
+(outside parties come in through roles). IAM keeps no e-mail address or employee number;
+they are read from the user's tags ``mamori:email`` and ``mamori:employee-id`` when an
+organisation sets them (for the HR join), and are absent otherwise.
+
+Customer-managed policies (the same GetAccountAuthorizationDetails answer, filter
+``LocalManagedPolicy``: the policies ``ListPolicies Scope=Local`` lists, with every
+version's document) are ``policy`` resources: ``admin`` when the default version allows
+``*`` on ``*``, ``attached`` when ``AttachmentCount`` is above 0.
 """
 
 from __future__ import annotations
@@ -32,10 +41,14 @@ from mamori.providers.aws.policy import grants_admin, is_admin_policy_arn, role_
 from mamori.providers.aws.session import GLOBAL, Account
 from mamori.providers.runner import CollectedTask, Task
 
-TYPES = ("user", "role")
+TYPES = ("user", "role", "policy")
 USER_BATCH = 25
 SOURCE = "aws:iam:GetAccountAuthorizationDetails"
 _NEVER_USED = frozenset({"N/A", "no_information", "not_supported"})
+#: User tags an organisation may set for the HR join (keys compared without case).
+EMAIL_TAGS = ("mamori:email", "mamori-email", "mamori_email")
+EMPLOYEE_ID_TAGS = ("mamori:employee-id", "mamori:employee_id", "mamori-employee-id",
+                    "mamori_employee_id")
 
 Item = Resource | CollectionError | CollectedTask
 LastUsed = datetime | str  # a datetime or "never"
@@ -47,6 +60,7 @@ class Directory:
 
     users: list[dict[str, Any]] = field(default_factory=list)
     roles: list[dict[str, Any]] = field(default_factory=list)
+    policies: list[dict[str, Any]] = field(default_factory=list)
     policy_admin: dict[str, bool] = field(default_factory=dict)
     group_admin: dict[str, bool] = field(default_factory=dict)
 
@@ -64,8 +78,14 @@ def collect(account: Account, report_wait: float) -> Iterator[Item]:
     yield from scope.drain()
     if directory is None:
         return
-    for detail in directory.roles:
-        yield _role(account, detail, directory)
+    for kind, details, build in (("role", directory.roles, _role),
+                                 ("policy", directory.policies, _policy)):
+        for detail in details:
+            found = scope.isolated(f"read {kind} {detail.get('Arn', '?')}", (kind,),
+                                   partial(build, account, detail, directory))
+            if found is not None:
+                yield found
+    yield from scope.drain()
     report = credential_report(iam, report_wait)
     for batch in batches(directory.users, USER_BATCH):
         yield Task(f"account {account.id} iam users {batch[0]['UserName']}…",
@@ -87,6 +107,7 @@ def _directory(iam: Any, scope: Scope) -> Directory | None:
     except AWS_ERRORS as exc:
         scope.record("iam:GetAccountAuthorizationDetails", exc, TYPES)
         return None
+    directory.policies = policies
     for policy in policies:
         versions = [v for v in policy.get("PolicyVersionList", []) if v.get("IsDefaultVersion")]
         directory.policy_admin[str(policy.get("Arn"))] = any(
@@ -126,11 +147,27 @@ def credential_report(iam: Any, wait: float) -> dict[str, dict[str, str]] | None
 def _role(account: Account, detail: dict[str, Any], directory: Directory) -> Resource:
     admin = directory.managed_admin(detail.get("AttachedManagedPolicies", [])) or any(
         grants_admin(p.get("PolicyDocument", {})) for p in detail.get("RolePolicyList", []))
+    attributes = role_attributes(admin, detail.get("AssumeRolePolicyDocument") or {},
+                                 account.id)
+    attributes["admin_direct"] = admin  # a role belongs to no group: all it has is its own
     return resource(
         "role", str(detail["Arn"]), name=str(detail["RoleName"]), account=account.id,
-        region=GLOBAL, source=SOURCE, tags=tag_map(detail.get("Tags")),
-        attributes=role_attributes(admin, detail.get("AssumeRolePolicyDocument") or {},
-                                   account.id))
+        region=GLOBAL, source=SOURCE, tags=tag_map(detail.get("Tags")), attributes=attributes)
+
+
+def _policy(account: Account, detail: dict[str, Any], directory: Directory) -> Resource:
+    policy_arn = str(detail["Arn"])
+    attributes: dict[str, Any] = {"customer_managed": True}
+    if any(v.get("IsDefaultVersion") for v in detail.get("PolicyVersionList", [])):
+        attributes["admin"] = directory.policy_admin.get(policy_arn, False)
+    count = detail.get("AttachmentCount")
+    if isinstance(count, int) and not isinstance(count, bool):
+        attributes["attached"] = count > 0
+    attributes["raw"] = {"default_version": str(detail.get("DefaultVersionId", "")),
+                         "attachment_count": count, "path": str(detail.get("Path", ""))}
+    name = str(detail.get("PolicyName") or policy_arn.rsplit("/", 1)[-1])
+    return resource("policy", policy_arn, name=name, account=account.id, region=GLOBAL,
+                    source=SOURCE, attributes=attributes)
 
 
 def _collect_users(account: Account, batch: list[dict[str, Any]], directory: Directory,
@@ -139,7 +176,10 @@ def _collect_users(account: Account, batch: list[dict[str, Any]], directory: Dir
     for detail in batch:
         scope = Scope(account.id, GLOBAL, f"user {detail['UserName']}")
         row = (report or {}).get(str(detail["Arn"]))
-        yield _user(account, iam, detail, directory, row, scope)
+        found = scope.isolated(f"read user {detail['UserName']}", ("user",),
+                               partial(_user, account, iam, detail, directory, row, scope))
+        if found is not None:
+            yield found
         yield from scope.drain()
 
 
@@ -149,7 +189,11 @@ def _user(account: Account, iam: Any, detail: dict[str, Any], directory: Directo
     direct = directory.managed_admin(detail.get("AttachedManagedPolicies", [])) or any(
         grants_admin(p.get("PolicyDocument", {})) for p in detail.get("UserPolicyList", []))
     via_group = any(directory.group_admin.get(str(g), False) for g in detail.get("GroupList", []))
-    attributes: dict[str, Any] = {"admin": direct or via_group, "admin_direct": direct}
+    attributes: dict[str, Any] = {"admin": direct or via_group, "admin_direct": direct,
+                                  "guest": False}
+    tags = tag_map(detail.get("Tags"))
+    _set(attributes, "email", _tag(tags, EMAIL_TAGS))
+    _set(attributes, "employee_id", _tag(tags, EMPLOYEE_ID_TAGS))
     if (created := utc(detail.get("CreateDate"))) is not None:
         attributes["created"] = created
     console, mfa, password_used = _report_facts(row) if row else _called_facts(iam, name, scope)
@@ -160,7 +204,17 @@ def _user(account: Account, iam: Any, detail: dict[str, Any], directory: Directo
     _set(attributes, "enabled", _enabled(console, keys))
     _set(attributes, "last_active", _last_active(password_used, keys))
     return resource("user", str(detail["Arn"]), name=name, account=account.id, region=GLOBAL,
-                    source=SOURCE, tags=tag_map(detail.get("Tags")), attributes=attributes)
+                    source=SOURCE, tags=tags, attributes=attributes)
+
+
+def _tag(tags: dict[str, str], names: tuple[str, ...]) -> str | None:
+    """The first non-blank value of one of ``names`` (any case), stripped; else None."""
+    lowered = {k.lower(): v for k, v in tags.items()}
+    for name in names:
+        value = lowered.get(name, "").strip()
+        if value:
+            return value
+    return None
 
 
 def _set(attributes: dict[str, Any], key: str, value: Any) -> None:

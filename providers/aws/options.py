@@ -3,11 +3,15 @@
 Plain data without boto3, so the command line can build and validate it before the
 SDK is imported. CLI flags map one to one: ``--aws-profile`` → ``profiles``,
 ``--aws-role-arn`` → ``role_arns``, ``--aws-external-id`` → ``external_id``,
-``--region`` → ``regions``, ``--aws-endpoint-url`` → ``endpoint_url``.
+``--region`` → ``regions``, ``--aws-endpoint-url`` → ``endpoint_url``,
+``--aws-max-attempts`` → ``max_attempts``, ``--aws-connect-timeout`` →
+``connect_timeout``, ``--aws-read-timeout`` → ``read_timeout``, ``--aws-call-timeout``
+→ ``call_timeout``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +24,7 @@ SERVICES: tuple[str, ...] = ("account", "iam", "s3", "ec2", "rds")
 
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+_MAX_SECONDS = 86_400  # a day: anything longer is a typo, not a timeout
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,14 @@ class AwsOptions:
       account (EC2 DescribeRegions).
     - ``endpoint_url``: one endpoint for every service (tests, S3-compatible storage).
     - ``max_workers``: threads across account × region × service (1 = sequential).
-    - ``max_attempts``: botocore adaptive-retry attempts per call (throttling).
+    - ``max_attempts``: botocore adaptive-retry attempts per call (throttling, 5xx,
+      connection errors), the first attempt included.
     - ``connect_timeout`` / ``read_timeout``: seconds per HTTP request.
+    - ``call_timeout``: seconds one call may take in all, retries included (a server
+      that accepts the connection and then trickles or never answers is cut off here);
+      the call then fails with ``CallTimeout`` and the scan goes on without its answer.
+    - ``credential_report_wait``: seconds to wait for IAM to build the credential
+      report before reading users one by one instead.
     - ``services``: restrict collection to some of ``SERVICES`` (``None`` = all).
     - ``progress``: called with one short line per finished unit of work.
     """
@@ -52,6 +63,7 @@ class AwsOptions:
     max_attempts: int = 8
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
+    call_timeout: float = 120.0
     credential_report_wait: float = 30.0
     services: Sequence[str] | None = None
     progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
@@ -79,8 +91,18 @@ class AwsOptions:
         if unknown:
             raise ProviderError(
                 f"aws: unknown service(s) {', '.join(unknown)} (known: {', '.join(SERVICES)})")
-        if self.max_workers < 1 or self.max_attempts < 1:
-            raise ProviderError("aws: max_workers and max_attempts must be at least 1")
+        for name in ("max_workers", "max_attempts"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ProviderError(f"aws: {name} must be a whole number of at least 1, "
+                                    f"got {value!r}")
+        for name in ("connect_timeout", "read_timeout", "call_timeout",
+                     "credential_report_wait"):
+            value = getattr(self, name)
+            if (isinstance(value, bool) or not isinstance(value, int | float)
+                    or not math.isfinite(value) or value <= 0 or value > _MAX_SECONDS):
+                raise ProviderError(f"aws: {name} must be a number of seconds above 0 and "
+                                    f"at most {_MAX_SECONDS}, got {value!r}")
         if self.external_id is not None and not self.role_arns:
             raise ProviderError("aws: an external id is only used with role ARNs to assume")
         if self.endpoint_url is not None and not self.endpoint_url.startswith(

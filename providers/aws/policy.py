@@ -123,7 +123,8 @@ def is_admin_policy_arn(arn: str) -> bool:
     return arn.endswith(ADMIN_POLICY_SUFFIX)
 
 
-def _principal_values(principal: Any) -> list[str]:
+def principal_values(principal: Any) -> list[str]:
+    """Every principal a ``Principal`` element names, as text (``*`` included)."""
     if isinstance(principal, Mapping):
         return [str(v) for values in principal.values() for v in as_list(values)]
     return [str(v) for v in as_list(principal)]
@@ -131,16 +132,21 @@ def _principal_values(principal: Any) -> list[str]:
 
 def public_reasons(document: Any) -> list[str]:
     """Why a bucket policy makes a bucket public (``policy:Principal:*``...), or []."""
-    reasons: list[str] = []
-    for st in statements(document):
-        if not _allows(st):
-            continue
-        if "NotPrincipal" in st:
-            reasons.append("policy:NotPrincipal")
-        elif "*" in _principal_values(st.get("Principal")) and not _restricts(
-                st.get("Condition")):
-            reasons.append("policy:Principal:*")
-    return sorted(set(reasons))
+    found = (public_statement(st) for st in statements(document))
+    return sorted({reason for reason in found if reason is not None})
+
+
+def public_statement(st: Mapping[str, Any]) -> str | None:
+    """Why one statement grants access to the public (``policy:Principal:*``,
+    ``policy:NotPrincipal``), or None when it does not (a ``Deny``, a named principal,
+    a condition that pins the request as "the meaning of public" describes)."""
+    if not _allows(st):
+        return None
+    if "NotPrincipal" in st:
+        return "policy:NotPrincipal"
+    if "*" in principal_values(st.get("Principal")) and not _restricts(st.get("Condition")):
+        return "policy:Principal:*"
+    return None
 
 
 def _restricts(condition: Any) -> bool:
@@ -285,7 +291,7 @@ def trust(document: Any, own_account: str | None) -> tuple[list[str], bool | Non
     for st in statements(document):
         if not _assume_statement(st):
             continue
-        principals.update(_principal_values(st.get("Principal")))
+        principals.update(principal_values(st.get("Principal")))
         keys = _positive_keys(st.get("Condition"))
         for kind, who in _outside(st, own_account):
             if _pinned(kind, keys):

@@ -6,8 +6,10 @@ Order of work (all of it on one bounded thread pool, see ``runner``):
    for the account id, find the enabled regions, read the account-level S3 public
    access block; an account reached twice (two profiles for one account) is
    collected once;
-2. that task hands out the service tasks: ``account``, ``iam`` and ``s3`` once per
-   account, ``ec2`` (hosts and volumes; security groups) and ``rds`` per region;
+2. that task hands out the service tasks: ``account``, ``iam`` (users, roles,
+   customer-managed policies) and ``s3`` once per account, ``ec2`` (hosts and volumes;
+   security groups) and ``rds`` (with the network its public databases sit in) per
+   region;
 3. listings hand out batches (buckets, users) so that one large account does not
    keep one worker busy while others idle.
 

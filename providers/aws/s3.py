@@ -1,40 +1,46 @@
 """S3 buckets as ``bucket`` resources, and the account-level public access block.
 
-``public`` is decided from the ACL, the bucket policy and the public access blocks,
-in the way S3 enforces them: ``IgnorePublicAcls`` (bucket or account) makes public ACL
-grants inert, ``RestrictPublicBuckets`` makes a public policy inert; the ``Block...``
-flags only stop new public settings, so they neutralise nothing already there.
-``public`` is True when one open path is known to be in force, False when every path
-is known to be closed or neutralised, and absent otherwise (a read was denied).
-``public_via`` lists the open paths; ``raw.public_via_blocked`` the neutralised ones.
+Each bucket costs one call per setting (ACL, policy, public access block, Object
+Ownership, encryption, versioning, logging, tags, and the location when ListBuckets does
+not say); :func:`~mamori.providers.aws.s3_facts.bucket_facts` turns the answers into
+attributes. A call that fails leaves the attributes it decides absent and is recorded
+for that bucket; a bucket whose answers cannot be normalised at all is an error for that
+bucket alone, never for the others of its batch.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
-from mamori.providers.aws.common import batches, resource, tag_map
-from mamori.providers.aws.errors import FAILED, NOT_CONFIGURED, Outcome, Scope
-from mamori.providers.aws.policy import combine_exposure, public_reasons
+from mamori.providers.aws.common import batches, resource
+from mamori.providers.aws.errors import Outcome, Scope
+from mamori.providers.aws.kms import KeyCache, key_cache
+from mamori.providers.aws.s3_facts import Flags, block_all, bucket_facts, flags
 from mamori.providers.aws.session import GLOBAL, Account
 from mamori.providers.runner import CollectedTask, Task
 
 TYPES = ("bucket",)
-BATCH = 5  # buckets per task: each bucket costs about eight calls
+BATCH = 5  # buckets per task: each bucket costs about nine calls
 
-_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-_PUBLIC_GROUPS = {
-    "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
-}
 _NO_PAB = frozenset({"NoSuchPublicAccessBlockConfiguration"})
+#: The per-bucket reads, with the error codes that mean "not configured" (a fact).
+_READS: dict[str, frozenset[str]] = {
+    "GetBucketAcl": frozenset(),
+    "GetBucketPolicy": frozenset({"NoSuchBucketPolicy"}),
+    "GetPublicAccessBlock": _NO_PAB,
+    "GetBucketOwnershipControls": frozenset({"OwnershipControlsNotFoundError"}),
+    "GetBucketEncryption": frozenset({"ServerSideEncryptionConfigurationNotFoundError"}),
+    "GetBucketVersioning": frozenset(),
+    "GetBucketLogging": frozenset(),
+    "GetBucketTagging": frozenset({"NoSuchTagSet"}),
+}
 
 Item = Resource | CollectionError | CollectedTask
-Flags = dict[str, bool] | Outcome
+
+__all__ = ["TYPES", "block_all", "collect", "read_account_block"]
 
 
 def read_account_block(account: Account, scope: Scope) -> Flags:
@@ -42,14 +48,7 @@ def read_account_block(account: Account, scope: Scope) -> Flags:
     client = account.clients.get("s3control", account.home_region)
     answer = scope.call("s3control:GetPublicAccessBlock", client.get_public_access_block,
                         not_configured=_NO_PAB, AccountId=account.id)
-    return _flags(answer)
-
-
-def block_all(flags: Flags) -> bool | None:
-    """True when all four flags are on; None when they could not be read."""
-    if flags is FAILED:
-        return None
-    return isinstance(flags, dict) and all(flags.get(f) for f in _FLAGS)
+    return flags(answer)
 
 
 def collect(account: Account, region_filter: Sequence[str] | None) -> Iterator[Item]:
@@ -59,7 +58,7 @@ def collect(account: Account, region_filter: Sequence[str] | None) -> Iterator[I
     buckets = list(scope.pages("s3:ListBuckets", client, "list_buckets", "Buckets",
                                resource_types=TYPES))
     yield from scope.drain()
-    kms_cache = _KeyCache(account)
+    kms_cache = key_cache(account)
     for batch in batches(buckets, BATCH):
         yield Task(f"account {account.id} s3 {batch[0]['Name']}…",
                    partial(_collect_batch, account, batch, region_filter, kms_cache),
@@ -67,7 +66,7 @@ def collect(account: Account, region_filter: Sequence[str] | None) -> Iterator[I
 
 
 def _collect_batch(account: Account, batch: list[dict[str, Any]],
-                   region_filter: Sequence[str] | None, kms: _KeyCache) -> Iterator[Item]:
+                   region_filter: Sequence[str] | None, kms: KeyCache) -> Iterator[Item]:
     for listed in batch:
         name = str(listed["Name"])
         scope = Scope(account.id, GLOBAL, f"bucket {name}")
@@ -76,7 +75,10 @@ def _collect_batch(account: Account, batch: list[dict[str, Any]],
             scope.errors.clear()
             continue
         scope.region = region
-        yield _bucket(account, name, region or account.home_region, scope, kms)
+        found = scope.isolated(f"read bucket {name}", TYPES, partial(
+            _bucket, account, name, region or account.home_region, scope, kms))
+        if found is not None:
+            yield found
         yield from scope.drain()
 
 
@@ -94,136 +96,24 @@ def _region(account: Account, listed: dict[str, Any], scope: Scope) -> str:
 
 
 def _bucket(account: Account, name: str, region: str, scope: Scope,
-            kms: _KeyCache) -> Resource:
+            kms: KeyCache) -> Resource:
     s3 = account.clients.get("s3", region)
-    read = partial(_read, scope, s3, name)
-    acl = read("GetBucketAcl")
-    bucket_policy = read("GetBucketPolicy", {"NoSuchBucketPolicy"})
-    bucket_pab = read("GetPublicAccessBlock", _NO_PAB)
-    encryption = read("GetBucketEncryption", {"ServerSideEncryptionConfigurationNotFoundError"})
-    versioning = read("GetBucketVersioning")
-    logging = read("GetBucketLogging")
-    tagging = read("GetBucketTagging", {"NoSuchTagSet"})
-
-    attributes: dict[str, Any] = {}
-    raw: dict[str, Any] = {}
-    _exposure(attributes, raw, acl, bucket_policy, _flags(bucket_pab),
-              account.public_access_block)
-    _encryption(attributes, encryption, kms, region, scope)
-    if not isinstance(versioning, Outcome):
-        attributes["versioning"] = versioning.get("Status") == "Enabled"
-    if not isinstance(logging, Outcome):
-        attributes["access_logging"] = "LoggingEnabled" in logging
-    attributes["raw"] = raw
-    tags = {} if isinstance(tagging, Outcome) else tag_map(tagging.get("TagSet"))
+    answers = {op: _read(scope, s3, name, op, codes) for op, codes in _READS.items()}
+    facts = bucket_facts(name, region, answers, account.public_access_block,
+                         lambda key: kms.customer_managed(key, region, scope))
+    for operation, why in facts.invalid:
+        scope.invalid(f"s3:{operation}", why)
     part = "aws-cn" if region.startswith("cn-") else "aws"
     return resource("bucket", f"arn:{part}:s3:::{name}", name=name, account=account.id,
-                    region=scope.region, source="aws:s3:ListBuckets", tags=tags,
-                    attributes=attributes)
+                    region=scope.region, source="aws:s3:ListBuckets", tags=facts.tags,
+                    labels_known=facts.tags is not None, attributes=facts.attributes)
 
 
 def _read(scope: Scope, client: Any, name: str, operation: str,
-          not_configured: frozenset[str] | set[str] = frozenset()) -> Any:
+          not_configured: frozenset[str]) -> Any:
     method = getattr(client, _snake(operation))
-    return scope.call(f"s3:{operation}", method, Bucket=name,
-                      not_configured=frozenset(not_configured))
+    return scope.call(f"s3:{operation}", method, Bucket=name, not_configured=not_configured)
 
 
 def _snake(operation: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
-
-
-def _flags(answer: Any) -> Flags:
-    if isinstance(answer, Outcome):
-        return answer
-    config = answer.get("PublicAccessBlockConfiguration", {})
-    return {flag: bool(config.get(flag)) for flag in _FLAGS}
-
-
-def _effective(flag: str, *sources: Flags) -> bool | None:
-    """A flag is on if either level has it on; unknown if a level failed otherwise."""
-    values = [None if s is FAILED else isinstance(s, dict) and s.get(flag, False)
-              for s in sources]
-    if True in values:
-        return True
-    return None if None in values else False
-
-
-def _acl_reasons(acl: Any) -> list[str] | None:
-    if isinstance(acl, Outcome):
-        return None
-    reasons = {f"acl:{_PUBLIC_GROUPS[g['Grantee']['URI']]}:{g.get('Permission')}"
-               for g in acl.get("Grants", [])
-               if g.get("Grantee", {}).get("URI") in _PUBLIC_GROUPS}
-    return sorted(reasons)
-
-
-def _policy_reasons(answer: Any) -> list[str] | None:
-    if answer is FAILED:
-        return None
-    if answer is NOT_CONFIGURED:
-        return []
-    return public_reasons(answer.get("Policy", "{}"))
-
-
-def _exposure(attributes: dict[str, Any], raw: dict[str, Any], acl: Any, bucket_policy: Any,
-              bucket_pab: Flags, account_pab: Flags) -> None:
-    acl_reasons, policy_reasons = _acl_reasons(acl), _policy_reasons(bucket_policy)
-    public, open_via, raw["public_via_blocked"] = combine_exposure([
-        (acl_reasons or [], acl_reasons is None,
-         _effective("IgnorePublicAcls", bucket_pab, account_pab)),
-        (policy_reasons or [], policy_reasons is None,
-         _effective("RestrictPublicBuckets", bucket_pab, account_pab))])
-    if public is not None:
-        attributes["public"] = public
-        attributes["public_via"] = open_via
-
-
-def _encryption(attributes: dict[str, Any], answer: Any, kms: _KeyCache, region: str,
-                scope: Scope) -> None:
-    if answer is FAILED:
-        return
-    if answer is NOT_CONFIGURED:
-        attributes["encryption"] = {"enabled": False, "customer_managed_key": False}
-        return
-    rules = answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
-    default = rules[0].get("ApplyServerSideEncryptionByDefault", {}) if rules else {}
-    algorithm = str(default.get("SSEAlgorithm", ""))
-    encryption: dict[str, Any] = {"enabled": bool(algorithm)}
-    customer: bool | None = False
-    if algorithm.startswith("aws:kms"):
-        customer = kms.customer_managed(default.get("KMSMasterKeyID"), region, scope)
-    if customer is not None:
-        encryption["customer_managed_key"] = customer
-    attributes["encryption"] = encryption
-
-
-class _KeyCache:
-    """Whether a KMS key is customer-managed, asked once per key and account."""
-
-    def __init__(self, account: Account) -> None:
-        self._account = account
-        self._lock = threading.Lock()
-        self._known: dict[tuple[str, str], bool] = {}
-
-    def customer_managed(self, key: Any, region: str, scope: Scope) -> bool | None:
-        """True for a customer key; False for aws/s3; None when KMS would not say."""
-        if not key or "alias/aws/" in str(key):
-            return False  # no key id means the AWS-managed aws/s3 key
-        cache_key = (region, str(key))
-        with self._lock:
-            if cache_key in self._known:
-                return self._known[cache_key]
-        client = self._account.clients.get("kms", _key_region(str(key), region))
-        answer = scope.call("kms:DescribeKey", client.describe_key, KeyId=str(key))
-        if isinstance(answer, Outcome):
-            return None
-        customer = bool(answer.get("KeyMetadata", {}).get("KeyManager") == "CUSTOMER")
-        with self._lock:
-            self._known[cache_key] = customer
-        return customer
-
-
-def _key_region(key: str, default: str) -> str:
-    parts = key.split(":")
-    return parts[3] if key.startswith("arn:") and len(parts) > 3 and parts[3] else default

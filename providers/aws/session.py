@@ -12,17 +12,24 @@ points at it; S3 uses path-style addressing; and S3 Control requests, which boto
 sends to ``<account-id>.<endpoint host>`` (a name that does not resolve for
 ``127.0.0.1`` or a private host), have that account-id label removed by a
 ``before-sign`` hook, so the request is signed for the host it really goes to.
+
+Every client is bounded: botocore's own connect/read timeouts and adaptive retries
+(``max_attempts``) per request, a ``before-parse`` hook that refuses HTML pages and
+non-JSON bodies (:func:`~mamori.providers.aws.errors.check_response`), and a per-call
+deadline (``call_timeout``, :class:`Bounded`) over the whole call with its retries, so
+a server that accepts the connection and never answers holds up one call, not the scan.
 """
 
 from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from mamori.providers.aws.errors import FAILED, Outcome
+from mamori.providers.aws.errors import FAILED, CallTimeout, Outcome, check_response
 from mamori.providers.aws.options import AwsOptions
 
 _boto3: Any = importlib.import_module("boto3")
@@ -54,7 +61,8 @@ def targets(options: AwsOptions) -> list[Target]:
 def client_config(options: AwsOptions, **extra: Any) -> Any:
     """botocore Config: adaptive retries for throttling, timeouts, a pool per worker."""
     return _botocore_config.Config(
-        retries={"mode": "adaptive", "max_attempts": options.max_attempts},
+        # total_max_attempts counts the first attempt (botocore's max_attempts does not).
+        retries={"mode": "adaptive", "total_max_attempts": options.max_attempts},
         connect_timeout=options.connect_timeout,
         read_timeout=options.read_timeout,
         max_pool_connections=max(10, options.max_workers),
@@ -81,8 +89,8 @@ def home_region(session: Any) -> str:
 
 def _assumed_session(base: Any, role_arn: str, options: AwsOptions) -> Any:
     region = home_region(base)
-    sts = base.client("sts", region_name=region, endpoint_url=options.endpoint_url,
-                      config=client_config(options))
+    sts = bounded(base.client("sts", region_name=region, endpoint_url=options.endpoint_url,
+                              config=client_config(options)), options.call_timeout)
 
     def refresh() -> dict[str, str]:
         kwargs = {"RoleArn": role_arn, "RoleSessionName": options.role_session_name}
@@ -132,7 +140,74 @@ class Clients:
             config=client_config(self._options, **extra))
         if endpoint is not None and service == "s3control":
             client.meta.events.register("before-sign.s3-control", _strip_account_label)
-        return client
+        return bounded(client, self._options.call_timeout)
+
+
+_END = object()
+
+
+def within(deadline: float, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)``, or :class:`CallTimeout` after ``deadline`` seconds.
+
+    Python cannot stop a thread that waits on a socket, so the call runs in a thread of
+    its own and is abandoned when the deadline passes (botocore's read timeout ends it
+    later). The caller goes on at once.
+    """
+    box: list[tuple[bool, Any]] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box.append((True, fn(*args, **kwargs)))
+        except BaseException as exc:  # handed to the caller as is
+            box.append((False, exc))
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="mamori-aws-call", daemon=True).start()
+    if not done.wait(deadline):
+        raise CallTimeout(seconds=deadline)
+    ok, value = box[0]
+    if ok:
+        return value
+    raise value
+
+
+class Bounded:
+    """A botocore client whose every call (and every page) finishes within a deadline."""
+
+    def __init__(self, client: Any, deadline: float) -> None:
+        self._client = client
+        self._deadline = deadline
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if name in ("can_paginate", "meta", "exceptions") or not callable(attr):
+            return attr
+        if name == "get_paginator":
+            return lambda operation: _BoundedPaginator(attr(operation), self._deadline)
+        deadline = self._deadline
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return within(deadline, attr, *args, **kwargs)
+        return call
+
+
+class _BoundedPaginator:
+    def __init__(self, paginator: Any, deadline: float) -> None:
+        self._paginator = paginator
+        self._deadline = deadline
+
+    def paginate(self, **kwargs: Any) -> Iterator[Any]:
+        pages = iter(self._paginator.paginate(**kwargs))
+        while (page := within(self._deadline, next, pages, _END)) is not _END:
+            yield page
+
+
+def bounded(client: Any, deadline: float) -> Bounded:
+    """``client`` with the response check and the per-call deadline."""
+    client.meta.events.register("before-parse", check_response)
+    return Bounded(client, deadline)
 
 
 def _strip_account_label(request: Any, **_: Any) -> None:
@@ -155,3 +230,5 @@ class Account:
     #: Account-level S3 public access block flags, ``NOT_CONFIGURED`` or ``FAILED``.
     public_access_block: dict[str, bool] | Outcome = FAILED
     alias: str = field(default="")
+    #: What the account's KMS keys are, shared by every task (mamori.providers.aws.kms).
+    keys: Any = field(default=None, repr=False)

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.providers.aws import estate
+
 pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
 
@@ -101,10 +103,7 @@ OLD_KEY_DAYS = 100
 TRAIL_RETENTION_DAYS = 400
 
 
-def _doc(*statements: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+_doc = estate.doc
 
 
 def _trust(principal: Any, condition: dict[str, Any] | None = None) -> str:
@@ -167,6 +166,7 @@ def _buckets(aws: Clients) -> None:
     s3.put_bucket_lifecycle_configuration(Bucket="trail-logs", LifecycleConfiguration={
         "Rules": [{"ID": "expire", "Status": "Enabled", "Filter": {"Prefix": "AWSLogs/"},
                    "Expiration": {"Days": TRAIL_RETENTION_DAYS}}]})
+    estate.more_buckets(s3)
     # The account block ignores public ACLs but leaves bucket policies in force.
     _s3control(aws).put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
@@ -196,7 +196,9 @@ def _users(aws: Clients) -> list[str]:
     secrets = [iam.create_access_key(UserName=name)["AccessKey"]["SecretAccessKey"]
                for name in ("old-key", "never-used-key")]
     iam.update_account_password_policy(MinimumPasswordLength=14)
-    return secrets
+    estate.policies(iam)
+    estate.tag_users(iam)
+    return secrets + estate.two_keys(iam)
 
 
 def _age_key(user: str, days: int) -> Any:
@@ -246,10 +248,14 @@ def _network(aws: Clients) -> dict[str, str]:
     eu.authorize_security_group_ingress(GroupId=group, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     ids = {}
-    for name, encrypted in (("loose-volume", False), ("sealed-volume", True)):
+    key = aws("kms").create_key(Description="volume key")["KeyMetadata"]["Arn"]
+    for name, encrypted, key_id in (("loose-volume", False, None),
+                                    ("sealed-volume", True, None),  # the aws/ebs key
+                                    ("cmk-volume", True, key)):
+        extra = {"KmsKeyId": key_id} if key_id else {}
         ids[name] = ec2.create_volume(Size=1, AvailabilityZone="us-east-1a", Encrypted=encrypted,
                                       TagSpecifications=[{"ResourceType": "volume", "Tags": [
-                                          {"Key": "Name", "Value": name}]}])["VolumeId"]
+                                          {"Key": "Name", "Value": name}]}], **extra)["VolumeId"]
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     ids["web"] = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, TagSpecifications=[
         {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web"}]}])[
@@ -257,12 +263,19 @@ def _network(aws: Clients) -> dict[str, str]:
     return ids
 
 
-def _databases(aws: Clients) -> None:
+def _databases(aws: Clients) -> dict[str, str]:
     rds = aws("rds")
+    net = estate.db_network(aws("ec2"))
+    estate.subnet_groups(rds, net)
+    # Reachable: publicly accessible, public subnets, SG open to the internet on 5432.
     rds.create_db_instance(DBInstanceIdentifier="public-db", Engine="postgres",
                            DBInstanceClass="db.t3.micro", MasterUsername="postgres",
                            MasterUserPassword="not-a-real-pw-1", AllocatedStorage=20,
-                           PubliclyAccessible=True, StorageEncrypted=False)
+                           PubliclyAccessible=True, StorageEncrypted=False,
+                           BackupRetentionPeriod=0, DBSubnetGroupName="public-subnets",
+                           VpcSecurityGroupIds=[net["db-open"]])
+    estate.reachability_databases(rds, net)
+    estate.tls_database(rds, aws("kms").create_key(Description="db key")["KeyMetadata"]["Arn"])
     rds.create_db_instance(DBInstanceIdentifier="private-db", Engine="mysql",
                            DBInstanceClass="db.t3.micro", MasterUsername="dbadmin",
                            MasterUserPassword="not-a-real-pw-2", AllocatedStorage=20,
@@ -270,6 +283,7 @@ def _databases(aws: Clients) -> None:
     rds.create_db_cluster(DBClusterIdentifier="aurora", Engine="aurora-postgresql",
                           MasterUsername="clusteradmin", MasterUserPassword="not-a-real-pw-3",
                           StorageEncrypted=True)
+    return net
 
 
 def _trail(aws: Clients) -> None:
@@ -277,6 +291,7 @@ def _trail(aws: Clients) -> None:
     cloudtrail.create_trail(Name="everywhere", S3BucketName="trail-logs",
                             IsMultiRegionTrail=True)
     cloudtrail.start_logging(Name="everywhere")
+    estate.data_events(cloudtrail, "everywhere")
 
 
 def _other_account(aws: Clients) -> list[str]:
@@ -288,6 +303,7 @@ def _other_account(aws: Clients) -> list[str]:
     assert other("sts").get_caller_identity()["Account"] == OTHER_ACCOUNT
     other("s3").create_bucket(Bucket="acct2-acl-public")
     other("s3").put_bucket_acl(Bucket="acct2-acl-public", ACL="public-read")
+    estate.other_account_buckets(other("s3"))
     return [creds["SecretAccessKey"], creds["SessionToken"]]
 
 
@@ -300,7 +316,7 @@ class Scenario:
         self.secrets = _users(aws)
         _roles(aws)
         self.ids = _network(aws)
-        _databases(aws)
+        self.ids.update(_databases(aws))
         _trail(aws)
         self.secrets += _other_account(aws)
         self.old_key_used = _age_key("old-key", OLD_KEY_DAYS)

@@ -21,7 +21,8 @@ from mamori.providers.aws.options import AwsOptions
 from mamori.providers.interface import Provider
 from mamori.providers.runner import RunnerConfig, Task, run_tasks
 
-ALL_TYPES = ("account", "user", "role", "bucket", "volume", "host", "firewall_rule", "database")
+ALL_TYPES = ("account", "user", "role", "policy", "bucket", "volume", "host", "firewall_rule",
+             "database")
 
 
 # --------------------------------------------------------------------------- options
@@ -43,6 +44,13 @@ def test_options_accept_lists_and_stay_hashable() -> None:
     {"max_workers": 0},
     {"external_id": "x"},
     {"endpoint_url": "127.0.0.1:5000"},
+    {"max_attempts": 0},
+    {"max_attempts": True},
+    {"call_timeout": 0},
+    {"read_timeout": float("nan")},
+    {"connect_timeout": float("inf")},
+    {"call_timeout": -5},
+    {"credential_report_wait": 10 ** 9},
 ])
 def test_bad_options_are_provider_errors(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ProviderError, match="aws: "):
@@ -209,3 +217,37 @@ def test_all_enabled_regions_by_default(scenario: Any, collect_with: Any) -> Non
     regions = {r.region for r in result.resources if r.type == "firewall_rule"}
     assert regions == enabled  # moto gives every region a default security group
     assert {"us-east-1", "eu-west-1", "ap-northeast-1"} <= regions
+
+
+# ---------------------------------------------------------------------- deadlines
+
+
+def test_within_returns_raises_or_gives_up_at_the_deadline() -> None:
+    from mamori.providers.aws.errors import CallTimeout
+    from mamori.providers.aws.session import within
+
+    assert within(1.0, lambda x: x + 1, 1) == 2
+    with pytest.raises(KeyError):
+        within(1.0, {}.__getitem__, "missing")
+    release = threading.Event()
+    started = time.monotonic()
+    with pytest.raises(CallTimeout, match=r"0\.2 seconds"):
+        within(0.2, release.wait, 30)
+    assert time.monotonic() - started < 5
+    release.set()
+
+
+def test_every_client_is_bounded() -> None:
+    # Each client the provider uses goes through the deadline (and the answer check that
+    # bounded() registers; test_faults.py sees it refuse HTML pages on real HTTP).
+    boto3: Any = pytest.importorskip("boto3")
+    from mamori.providers.aws.session import Bounded, Clients
+
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                            region_name="us-east-1")
+    clients = Clients(session, AwsOptions(endpoint_url="http://127.0.0.1:9", call_timeout=7))
+    for service in ("sts", "iam", "s3", "s3control", "ec2", "rds", "kms", "cloudtrail", "ssm"):
+        client = clients.get(service, "us-east-1")
+        assert isinstance(client, Bounded), service
+        assert client is clients.get(service, "us-east-1")  # created once, shared
+    assert clients.get("iam", "us-east-1").can_paginate("get_account_authorization_details")

@@ -29,3 +29,42 @@ def test_scan_aws_from_the_command_line(scenario: Any, tmp_path: Path) -> None:
     # nothing secret reaches the report
     text = json.dumps(doc)
     assert not any(secret in text for secret in scenario.secrets)
+
+
+def _options_from(*args: str) -> Any:
+    import click
+    from click.testing import CliRunner
+
+    from mamori.checks.cli_clouds import cloud_options, clouds_from_flags
+
+    seen: list[Any] = []
+
+    @click.command()
+    @cloud_options
+    def probe(**flags: Any) -> None:
+        seen.extend(clouds_from_flags(flags, None))
+
+    result = CliRunner().invoke(probe, list(args))
+    return result, seen
+
+
+def test_retry_and_timeout_flags_become_options() -> None:
+    result, clouds = _options_from("--aws-max-attempts", "3", "--aws-connect-timeout", "2.5",
+                                   "--aws-read-timeout", "20", "--aws-call-timeout", "45")
+    assert result.exit_code == 0, result.output
+    [(name, options)] = clouds  # a limit alone selects AWS, like any --aws-* flag
+    assert name == "aws"
+    assert (options.max_attempts, options.connect_timeout, options.read_timeout,
+            options.call_timeout) == (3, 2.5, 20.0, 45.0)
+    _, defaults = _options_from("--aws")
+    assert (defaults[0][1].max_attempts, defaults[0][1].call_timeout) == (8, 120.0)
+
+
+def test_a_bad_limit_is_a_usage_error(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mamori.checks.cli", "scan", "--aws-call-timeout", "0",
+         "--out", str(tmp_path), "-q"],
+        capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2
+    assert "call_timeout must be a number of seconds above 0" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -146,20 +146,23 @@ def test_role_trust(collected: Any) -> None:
 def test_account_main(collected: Any) -> None:
     account = attrs(collected, "account", ACCOUNT)
     assert account["root_mfa"] is False
-    assert account["password_policy"] == {"min_length": 14}
+    # IAM lets every account set its own password policy: a platform fact.
+    assert account["password_policy"] == {"min_length": 14, "customer_configurable": True}
     # Only two of the four flags are on: not a full account-wide block.
     assert account["public_access_block"] is False
+    # The multi-region trail logs S3 data events of every bucket (advanced selectors).
     assert account["audit_log"] == {"enabled": True, "multi_region": True,
-                                    "retention_days": 400}
+                                    "retention_days": 400, "data_access": True}
 
 
 def test_account_without_policy_trail_or_block(collected: Any) -> None:
     account = attrs(collected, "account", OTHER, OTHER)
-    assert account["password_policy"] == {"min_length": 8}  # AWS default policy
+    assert account["password_policy"] == {"min_length": 8,  # AWS default policy
+                                          "customer_configurable": True}
     assert account["raw"]["password_policy_custom"] is False
     assert account["public_access_block"] is False
     assert account["audit_log"] == {"enabled": False, "multi_region": False,
-                                    "retention_days": 0}
+                                    "retention_days": 0, "data_access": False}
 
 
 # ----------------------------------------------------------------------------- EC2
@@ -235,10 +238,17 @@ def test_host_without_ssm_patch_data(collected: Any, scenario: Any) -> None:
 
 def test_databases(collected: Any) -> None:
     public = attrs(collected, "database", "public-db")
-    assert public == {"encrypted": False, "public": True, "engine": "postgres",
-                      "admin_username": "postgres"}
+    # Publicly accessible, in subnets routing 0.0.0.0/0 to an internet gateway, behind a
+    # security group open to 0.0.0.0/0 on 5432: reachable from the internet.
+    assert {k: public[k] for k in ("encrypted", "public", "engine", "admin_username",
+                                   "backups_enabled", "customer_managed_key")} == {
+        "encrypted": False, "public": True, "engine": "postgres", "admin_username": "postgres",
+        "backups_enabled": False, "customer_managed_key": False}
+    assert (public["x_publicly_accessible"], public["x_internet_route"],
+            public["x_internet_ingress"], public["x_port"]) == (True, True, True, 5432)
     private = attrs(collected, "database", "private-db")
     assert (private["encrypted"], private["public"], private["engine"]) == (True, False, "mysql")
+    assert "x_internet_route" not in private  # not publicly accessible: network not read
     cluster = attrs(collected, "database", "aurora")
     assert (cluster["encrypted"], cluster["public"], cluster["admin_username"]) == (
         True, False, "clusteradmin")
@@ -254,12 +264,13 @@ def test_accounts_deduplicated_and_labelled(collected: Any) -> None:
 
 
 def test_only_expected_errors(collected: Any) -> None:
+    # moto answers HTML 500 for SSM's unimplemented call; nothing else fails.
     assert [(e.operation, e.code) for e in collected.errors] == [
         ("ssm:DescribeInstanceInformation", "500")]
 
 
 def test_progress_reported(collected: Any) -> None:
-    assert any("us-east-1 rds: 3 resources" in line for line in collected.progress)
+    assert any("us-east-1 rds: 6 resources" in line for line in collected.progress)
     assert all(line.startswith("aws: ") for line in collected.progress)
 
 

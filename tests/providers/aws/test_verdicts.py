@@ -16,7 +16,7 @@ import pytest
 from mamori.checks.config import Config
 from mamori.checks.engine import evaluate_rule
 from mamori.checks.ruleset import CompiledRule
-from mamori.checks.scan import compile_rules, load_rule_specs
+from mamori.checks.scan import compile_rules, declared_observability, load_rule_specs
 
 ACCOUNT = "123456789012"
 OTHER = "111111111111"
@@ -39,7 +39,8 @@ def find(collected: Any, type_: str, name: str, account: str) -> Any:
 
 
 def verdict(collected: Any, rule_id: str, type_: str, name: str, account: str = ACCOUNT) -> str:
-    finding = evaluate_rule(rules()[rule_id], find(collected, type_, name, account))
+    finding = evaluate_rule(rules()[rule_id], find(collected, type_, name, account),
+                            declared_observability())
     return "NOT_APPLICABLE" if finding is None else finding.status.value
 
 
@@ -91,6 +92,40 @@ CASES = [
     ("MAM-VOL-001", "volume", "sealed-volume", ACCOUNT, "PASS"),
     # a host SSM does not manage: patch age cannot be known, never PASS
     ("MAM-HOST-001", "host", "web", ACCOUNT, "ERROR"),
+    # no EC2 or SSM API shows whether a default password still works: a host inventory can
+    ("MAM-HOST-005", "host", "web", ACCOUNT, "NOT_ASSESSED"),
+    ("MAM-DB-003", "database", "private-db", ACCOUNT, "NOT_ASSESSED"),
+    # reachable = publicly accessible AND internet route AND SG open on the port
+    ("MAM-DB-001", "database", "exposed-private-subnet", ACCOUNT, "PASS"),
+    ("MAM-DB-001", "database", "exposed-closed-sg", ACCOUNT, "PASS"),
+    ("MAM-DB-006", "database", "tls-db", ACCOUNT, "PASS"),
+    ("MAM-DB-006", "database", "public-db", ACCOUNT, "FAIL"),
+    ("MAM-DB-007", "database", "tls-db", ACCOUNT, "PASS"),
+    ("MAM-DB-007", "database", "public-db", ACCOUNT, "FAIL"),
+    # buckets: transport, ACLs, bucket-level block, public writes, keys
+    ("MAM-STO-006", "bucket", "hardened", ACCOUNT, "PASS"),
+    ("MAM-STO-006", "bucket", "tls-partial", ACCOUNT, "FAIL"),
+    ("MAM-STO-007", "bucket", "plain", ACCOUNT, "PASS"),
+    ("MAM-STO-008", "bucket", "plain", ACCOUNT, "PASS"),
+    ("MAM-STO-009", "bucket", "hardened", ACCOUNT, "PASS"),
+    ("MAM-STO-009", "bucket", "plain", ACCOUNT, "FAIL"),
+    ("MAM-STO-010", "bucket", "hardened", ACCOUNT, "PASS"),
+    ("MAM-STO-010", "bucket", "plain", ACCOUNT, "FAIL"),
+    ("MAM-STO-011", "bucket", "public-write-policy", ACCOUNT, "FAIL"),
+    ("MAM-STO-011", "bucket", "acl-write-blocked", ACCOUNT, "PASS"),
+    ("MAM-STO-001", "bucket", "acct2-acl-disabled", OTHER, "PASS"),
+    # identity: policies, keys, guests, disabled admins, HR facts out of reach
+    ("MAM-IAM-014", "policy", "everything", ACCOUNT, "FAIL"),
+    ("MAM-IAM-014", "policy", "unused-admin", ACCOUNT, "PASS"),
+    ("MAM-IAM-014", "policy", "s3-reader", ACCOUNT, "PASS"),
+    ("MAM-IAM-013", "user", "two-keys", ACCOUNT, "FAIL"),
+    ("MAM-IAM-013", "user", "old-key", ACCOUNT, "PASS"),
+    ("MAM-IAM-011", "user", "direct-admin", ACCOUNT, "PASS"),
+    ("MAM-IAM-012", "user", "group-admin", ACCOUNT, "FAIL"),  # cannot sign in, still admin
+    ("MAM-IAM-012", "user", "plain", ACCOUNT, "PASS"),
+    ("MAM-IAM-006", "user", "console-mfa", ACCOUNT, "NOT_ASSESSED"),
+    ("MAM-IAM-008", "user", "console-mfa", ACCOUNT, "NOT_ASSESSED"),
+    ("MAM-IAM-009", "user", "console-mfa", ACCOUNT, "NOT_ASSESSED"),
 ]
 
 
@@ -103,11 +138,16 @@ def test_rule_verdicts_on_the_scenario(collected: Any, rule_id: str, type_: str,
 
 def test_account_rules(collected: Any) -> None:
     [main] = [r for r in collected.resources if r.type == "account" and r.account == ACCOUNT]
-    results = {rid: evaluate_rule(rules()[rid], main) for rid in
-               ("MAM-ACC-003", "MAM-ACC-004", "MAM-ACC-005", "MAM-ACC-006", "MAM-ACC-002")}
+    results = {rid: evaluate_rule(rules()[rid], main, declared_observability()) for rid in
+               ("MAM-ACC-003", "MAM-ACC-004", "MAM-ACC-005", "MAM-ACC-006", "MAM-ACC-002",
+                "MAM-ACC-007")}
     status = {rid: f.status.value if f else "NOT_APPLICABLE" for rid, f in results.items()}
     # multi-region trail logging, retention 400 days, password length 14
     assert status["MAM-ACC-003"] == status["MAM-ACC-004"] == "PASS"
     assert status["MAM-ACC-005"] == status["MAM-ACC-006"] == "PASS"
     # the account block only ignores ACLs; public policies stay allowed: not a full block
     assert status["MAM-ACC-002"] == "FAIL"
+    # IAM has no account-wide MFA requirement: out of reach, naming who could tell
+    assert status["MAM-ACC-007"] == "NOT_ASSESSED"
+    needs = results["MAM-ACC-007"].needs  # type: ignore[union-attr]
+    assert list(needs) == ["mfa_enforced"] and "inventory" in needs["mfa_enforced"]
