@@ -119,8 +119,9 @@ VOCABULARY: dict[str, dict[str, Field]] = {
         "versioning": _f(B, "object versioning enabled"),
         "access_logging": _f(B, "access logging enabled"),
         "public_write": _f(B, "anyone on the internet can write or delete objects"),
-        "public_access_block": _f(B, "a bucket-level block of public access is on (all four "
-                                     "S3 settings; GCP public access prevention enforced)"),
+        "public_access_block": _f(B, "public access to the bucket is blocked, by its own "
+                                     "block or the account's (all four S3 settings in "
+                                     "effect; GCP public access prevention enforced)"),
         "acl_enabled": _f(B, "object ACLs still grant access (S3 Object Ownership is not "
                              "BucketOwnerEnforced; GCP fine-grained access)"),
         "shared_key_access": _f(B, "account keys or SAS tokens can authorise access (Azure)"),

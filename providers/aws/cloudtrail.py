@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mamori.providers.aws.common import tri_all, tri_any
+from mamori.checks.tri import tri_all, tri_any
 from mamori.providers.aws.errors import FAILED, NOT_CONFIGURED, Scope
 from mamori.providers.aws.session import Account
 
@@ -51,7 +51,7 @@ def audit_log(account: Account, scope: Scope) -> dict[str, Any]:
         return {}
     result: dict[str, Any] = {}
     enabled = tri_any([t.logging for t in trails])
-    multi = tri_any([tri_all(t.logging, t.multi_region) for t in trails])
+    multi = tri_any([tri_all([t.logging, t.multi_region]) for t in trails])
     data = tri_any([_data_access(account, t, scope) for t in trails])
     for key, value in (("enabled", enabled), ("multi_region", multi), ("data_access", data)):
         if value is not None:
@@ -106,12 +106,12 @@ def _describe(account: Account, region: str, arns: list[str], scope: Scope) -> l
 
 def _data_access(account: Account, trail: Trail, scope: Scope) -> bool | None:
     """Whether this trail logs S3 data reads of every bucket in every region."""
-    if (recording := tri_all(trail.logging, trail.multi_region)) is False:
+    if (recording := tri_all([trail.logging, trail.multi_region])) is False:
         return False
     client = account.clients.get("cloudtrail", trail.region or account.home_region)
     answer = scope.call("cloudtrail:GetEventSelectors", client.get_event_selectors,
                         TrailName=trail.arn)
-    return tri_all(recording, None if answer is FAILED else logs_s3_reads(answer))
+    return tri_all([recording, None if answer is FAILED else logs_s3_reads(answer)])
 
 
 def logs_s3_reads(answer: Mapping[str, Any]) -> bool:

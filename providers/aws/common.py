@@ -15,23 +15,6 @@ from mamori.providers.aws.errors import PROVIDER
 from mamori.providers.tags import data_classes, records
 
 T = TypeVar("T")
-#: A three-valued fact: True, False, or None when it could not be established.
-Tri = bool | None
-
-
-def tri_any(values: Iterable[Tri]) -> Tri:
-    """True if any is True; else None if any is unknown; else False."""
-    seen = list(values)
-    if True in seen:
-        return True
-    return None if None in seen else False
-
-
-def tri_all(*values: Tri) -> Tri:
-    """False if any is False; else None if any is unknown; else True."""
-    if False in values:
-        return False
-    return None if None in values else True
 
 
 def partition(region: str) -> str:

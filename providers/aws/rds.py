@@ -22,8 +22,9 @@ from functools import partial
 from typing import Any
 
 from mamori.checks.model import CollectionError, Resource
+from mamori.checks.tri import Tri, tri_any
 from mamori.providers.aws import rds_tls, reach
-from mamori.providers.aws.common import Tri, batches, resource, tag_map, tri_any
+from mamori.providers.aws.common import batches, resource, tag_map
 from mamori.providers.aws.ec2 import permission_view
 from mamori.providers.aws.errors import Scope
 from mamori.providers.aws.kms import KeyCache, key_cache

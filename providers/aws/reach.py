@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from mamori.checks.network import INTERNET, networks_cover
-from mamori.providers.aws.common import Tri, tri_all, tri_any
+from mamori.checks.tri import Tri, tri_all, tri_any
 
 #: Special-purpose ranges (RFC 6890 and successors): not "the internet". The same list as
 #: the network rules' ``not_internet_cidrs`` default (rules/library/network.yaml).
@@ -59,7 +59,7 @@ def reachable(publicly_accessible: Tri, route: Tri, ingress: Tri) -> Tri:
     """``database.public`` from its three parts (see the module docstring)."""
     if publicly_accessible is False:
         return False
-    return tri_all(publicly_accessible, route, ingress)
+    return tri_all([publicly_accessible, route, ingress])
 
 
 def _table_for(subnet: str, vpc: str,

@@ -14,7 +14,9 @@ decides it is documented in docs/providers/aws.md:
   Ownership ``BucketOwnerEnforced``), a public policy when ``RestrictPublicBuckets`` is on.
 - ``acl_enabled``: Object Ownership is not ``BucketOwnerEnforced`` (no ownership
   controls at all means the ``ObjectWriter`` behaviour: ACLs in force).
-- ``public_access_block``: all four bucket-level settings on.
+- ``public_access_block``: all four settings in effect for the bucket, each from the
+  bucket's own block or the account's (S3 applies the more restrictive of the two), so a
+  bucket covered by the account-level block is blocked.
 - ``tls_required``, ``min_tls_version``: from the bucket policy
   (:mod:`mamori.providers.aws.bucket_policy`).
 - ``shared_key_access``: always false. S3 has no storage-account keys or shared access
@@ -31,13 +33,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mamori.checks.tri import tri_all, tri_any
 from mamori.providers.aws.bucket_policy import (
     acl_write_reasons,
     min_tls_version,
     public_write_reasons,
     tls_required,
 )
-from mamori.providers.aws.common import tag_map, tri_any
+from mamori.providers.aws.common import tag_map
 from mamori.providers.aws.errors import FAILED, NOT_CONFIGURED, Outcome
 from mamori.providers.aws.policy import combine_exposure, public_reasons
 
@@ -183,7 +186,7 @@ def bucket_facts(name: str, region: str, answers: Mapping[str, Any], account_pab
     bucket_pab = flags(answers["GetPublicAccessBlock"])
     if (enabled := _acl_enabled(answers["GetBucketOwnershipControls"], facts)) is not None:
         attributes["acl_enabled"] = enabled
-    if (blocked := block_all(bucket_pab)) is not None:
+    if (blocked := tri_all(_effective(f, bucket_pab, account_pab) for f in FLAGS)) is not None:
         attributes["public_access_block"] = blocked
     document = _policy(answers["GetBucketPolicy"], facts)
     _exposure(facts, raw, answers["GetBucketAcl"], document, bucket_pab, account_pab)

@@ -25,6 +25,7 @@ from typing import Any
 
 from mamori.checks.model import Resource
 from mamori.checks.network import has_ports
+from mamori.checks.tri import tri_all, tri_any
 from mamori.providers.terraform import aws_iam, aws_iam_role, aws_s3
 from mamori.providers.terraform.common import (
     Mapper,
@@ -34,8 +35,6 @@ from mamori.providers.terraform.common import (
     problem,
     protocol_of,
     put,
-    tri_all,
-    tri_any,
 )
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource

@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from mamori.checks.model import Resource
+from mamori.checks.tri import tri_any
 from mamori.providers.aws.policy import grants_admin, is_admin_policy_arn
-from mamori.providers.terraform.common import make, tags_of, tri_any
+from mamori.providers.terraform.common import make, tags_of
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource
 from mamori.providers.terraform.values import UNKNOWN, known_str

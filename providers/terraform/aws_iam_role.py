@@ -22,9 +22,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mamori.checks.model import Resource
+from mamori.checks.tri import tri_any
 from mamori.providers.aws.policy import role_attributes
 from mamori.providers.terraform.aws_iam import arns_admin, attached_admin, document_admin
-from mamori.providers.terraform.common import make, tri_any
+from mamori.providers.terraform.common import make
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource
 from mamori.providers.terraform.values import UNKNOWN, dig

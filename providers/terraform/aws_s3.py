@@ -44,8 +44,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from mamori.checks.model import Resource
+from mamori.checks.tri import tri_any
 from mamori.providers.aws.policy import combine_exposure, public_reasons
-from mamori.providers.terraform.common import make, problem, tri_any
+from mamori.providers.terraform.common import make, problem
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource
 from mamori.providers.terraform.values import UNKNOWN, blocks, dig, first_block, known_bool

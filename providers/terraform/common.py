@@ -92,22 +92,6 @@ def cidrs(res: TfResource, path: tuple[str | int, ...], *values: Any) -> list[st
     return list(dict.fromkeys(found))
 
 
-def tri_any(values: Iterable[bool | None]) -> bool | None:
-    """True if any is True, else None if any is unknown, else False."""
-    seen = list(values)
-    if True in seen:
-        return True
-    return None if None in seen else False
-
-
-def tri_all(values: Iterable[bool | None]) -> bool | None:
-    """False if any is False, else None if any is unknown, else True."""
-    seen = list(values)
-    if False in seen:
-        return False
-    return None if None in seen else True
-
-
 def put(attributes: dict[str, Any], key: str, value: Any) -> None:
     """Set ``key`` only when ``value`` is known (None and UNKNOWN stay absent)."""
     if value is not None and value is not UNKNOWN:

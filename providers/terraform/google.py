@@ -26,6 +26,7 @@ from typing import Any
 
 from mamori.checks.model import Resource
 from mamori.checks.network import has_ports
+from mamori.checks.tri import tri_any
 from mamori.providers.terraform.common import (
     Mapper,
     cidrs,
@@ -35,7 +36,6 @@ from mamori.providers.terraform.common import (
     problem,
     protocol_of,
     put,
-    tri_any,
 )
 from mamori.providers.terraform.joins import Index
 from mamori.providers.terraform.modules import TfResource

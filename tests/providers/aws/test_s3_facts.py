@@ -114,3 +114,32 @@ def test_an_unknown_ownership_setting_is_an_invalid_answer() -> None:
     assert "acl_enabled" not in facts.attributes
     assert "public" not in facts.attributes  # the public ACL may or may not be in force
     assert [op for op, _ in facts.invalid] == ["GetBucketOwnershipControls"]
+
+
+def _block_answers(bucket_flags: Any) -> dict[str, Any]:
+    answers: dict[str, Any] = {op: NOT_CONFIGURED for op in OPERATIONS}
+    answers.update(GetBucketAcl={"Grants": []}, GetBucketVersioning={}, GetBucketLogging={},
+                   GetPublicAccessBlock=bucket_flags)
+    return answers
+
+
+def test_the_account_level_block_blocks_public_access_to_every_bucket() -> None:
+    # S3 applies the most restrictive combination of the bucket and account settings
+    # ("Blocking public access to your Amazon S3 storage"): with all four on at account
+    # level, a bucket with no block of its own is blocked.
+    every = dict.fromkeys(FLAGS, True)
+    none = dict.fromkeys(FLAGS, False)
+    half = {**every, FLAGS[0]: False}
+
+    def blocked(bucket: Any, account: Any) -> Any:
+        return bucket_facts("b", "us-east-1", _block_answers(bucket), account,
+                            lambda k: None).attributes.get("public_access_block")
+
+    assert blocked(NOT_CONFIGURED, every) is True
+    assert blocked(_flags([True] * 4), NOT_CONFIGURED) is True
+    assert blocked(_flags([False, True, True, True]), half) is False  # one flag off at both
+    assert blocked(_flags([True, False, False, False]), {**none, **dict.fromkeys(FLAGS[1:],
+                                                                             True)}) is True
+    assert blocked(NOT_CONFIGURED, none) is False
+    assert blocked(FAILED, none) is None  # the bucket's own setting could not be read
+    assert blocked(FAILED, every) is True  # the account's block decides regardless
