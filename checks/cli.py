@@ -191,7 +191,8 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
         config = _replace(config, builtin_rules=False)
     options = NightlyOptions(history or config.history, fail_on_new, notify, notify_format,
                              report_url, notify_timeout)
-    clouds = clouds_from_flags(cloud_flags, None if quiet else _cloud_progress())
+    scan_as_of = parse_as_of(as_of)
+    clouds = clouds_from_flags(cloud_flags, None if quiet else _cloud_progress(), scan_as_of)
     providers = build_providers(inventories=inventories, snapshots=snapshots, clouds=clouds)
     if not providers:
         raise UsageError("nothing to scan: give --inventory PATH, --snapshot FILE or a "
@@ -207,7 +208,7 @@ def scan(inventories: tuple[Path, ...], snapshots: tuple[Path, ...], config_path
     gate_inputs = gate_inputs.check_rules([s.info.id for s in specs])
     request = ScanRequest(
         providers=providers, config=config, rule_paths=rule_paths,
-        causes=frozenset(Cause(c) for c in causes) or None, as_of=parse_as_of(as_of),
+        causes=frozenset(Cause(c) for c in causes) or None, as_of=scan_as_of,
         save_inventory=save_inventory, progress=None if quiet else _progress(), specs=specs,
     )
     result = run_scan(request)

@@ -8,6 +8,7 @@ that cloud (``--aws-profile prod`` implies ``--aws``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import click
@@ -78,17 +79,19 @@ def cloud_options(func: F) -> F:
     return func
 
 
-def clouds_from_flags(flags: dict[str, Any], progress: Progress) -> list[tuple[str, Any]]:
-    """(provider name, options) for each cloud the flags select."""
+def clouds_from_flags(flags: dict[str, Any], progress: Progress,
+                      as_of: datetime | None = None) -> list[tuple[str, Any]]:
+    """(provider name, options) for each cloud the flags select. ``as_of`` is the scan's
+    (``--as-of``): providers that judge dates themselves judge them at it."""
     clouds: list[tuple[str, Any]] = []
     for name, build in (("aws", _aws), ("azure", _azure), ("gcp", _gcp)):
-        options = build(flags, progress)
+        options = build(flags, progress, as_of)
         if options is not None:
             clouds.append((name, options))
     return clouds
 
 
-def _aws(flags: dict[str, Any], progress: Progress) -> Any:
+def _aws(flags: dict[str, Any], progress: Progress, as_of: datetime | None) -> Any:
     limits = {field: flags[flag] for flag, field in _AWS_LIMITS.items()
               if flags.get(flag) is not None}
     chosen = (flags["aws"] or flags["aws_profiles"] or flags["aws_role_arns"]
@@ -103,7 +106,7 @@ def _aws(flags: dict[str, Any], progress: Progress) -> Any:
                       endpoint_url=flags["aws_endpoint_url"], progress=progress, **limits)
 
 
-def _gcp(flags: dict[str, Any], progress: Progress) -> Any:
+def _gcp(flags: dict[str, Any], progress: Progress, as_of: datetime | None) -> Any:
     workspace: dict[str, Any] = {"workspace_customer": flags.get("gcp_workspace_customer"),
                                  "workspace_admin": flags.get("gcp_workspace_admin")}
     services = tuple(flags.get("gcp_services") or ())
@@ -122,23 +125,11 @@ def _gcp(flags: dict[str, Any], progress: Progress) -> Any:
         endpoints[GcpOptions.ENDPOINT_FIELDS[api]] = url
     return GcpOptions(projects=flags["gcp_projects"],
                       internal_domains=flags["gcp_internal_domains"],
-                      services=services or None, as_of=_scan_as_of(),
+                      services=services or None, as_of=as_of,
                       progress=progress, **workspace, **endpoints)
 
 
-def _scan_as_of() -> Any:
-    """The scan command's ``--as-of``: the GCP provider judges key expiry at it, not at
-    the wall clock (the flag belongs to the scan command, not to the cloud flags)."""
-    context = click.get_current_context(silent=True)
-    text = context.params.get("as_of") if context is not None else None
-    if text is None:
-        return None
-    from mamori.checks.cli import parse_as_of  # cli imports this module
-
-    return parse_as_of(text)
-
-
-def _azure(flags: dict[str, Any], progress: Progress) -> Any:
+def _azure(flags: dict[str, Any], progress: Progress, as_of: datetime | None) -> Any:
     urls = {"arm_base_url": flags["azure_arm_url"], "graph_base_url": flags["azure_graph_url"],
             "authority": flags["azure_authority"]}
     if not (flags["azure"] or flags["azure_subscriptions"] or any(urls.values())):

@@ -97,7 +97,9 @@ def baseline_create(inventories: tuple[Path, ...], snapshots: tuple[Path, ...],
     from mamori.ci.scan_options import load_gate_inputs
 
     inputs = load_gate_inputs(waivers_path, None)  # a bad file fails before the scan
-    clouds = clouds_from_flags(cloud_flags, None)
+    from mamori.checks.cli import parse_as_of
+
+    clouds = clouds_from_flags(cloud_flags, None, parse_as_of(as_of))
     result, inputs = _run_scan(ScanInputs(inventories, snapshots, clouds, rule_paths,
                                           config_path, no_builtin_rules, causes, as_of,
                                           waivers_path), inputs, output)
