@@ -193,7 +193,6 @@ def test_workspace_and_as_of_options() -> None:
 
 
 def test_cli_flags_become_options() -> None:
-    click: Any = importlib.import_module("click")
     flags: dict[str, Any] = {
         "aws": False, "aws_profiles": (), "aws_role_arns": (), "aws_external_id": None,
         "aws_regions": (), "aws_endpoint_url": None, "azure": False,
@@ -202,9 +201,7 @@ def test_cli_flags_become_options() -> None:
         "gcp_internal_domains": (), "gcp_endpoints": ("admin=http://127.0.0.1:1/a",),
         "gcp_services": ("iam", "account"), "gcp_workspace_customer": "C0acme42",
         "gcp_workspace_admin": None}
-    with click.Context(click.Command("scan")) as ctx:
-        ctx.params["as_of"] = "2026-11-29"
-        [(name, opts)] = clouds_from_flags(flags, None)
+    [(name, opts)] = clouds_from_flags(flags, None, datetime(2026, 11, 29, tzinfo=UTC))
     assert name == "gcp"
     assert (opts.services, opts.workspace_customer, opts.admin_endpoint) == (
         ("iam", "account"), "C0acme42", "http://127.0.0.1:1/a")
