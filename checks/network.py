@@ -198,3 +198,30 @@ def networks_cover(networks: Iterable[Network], target: Network) -> bool:
     ``::ffff:0.0.0.0/96`` (IPv4-mapped IPv6 is IPv4).
     """
     return spans_cover(merge_spans(address_span(n) for n in networks), *address_span(target))
+
+
+#: Special-purpose ranges that are not "the internet" (IANA's IPv4 and IPv6
+#: special-purpose registries: not globally reachable; plus multicast and reserved). The
+#: network rules' ``not_internet_cidrs`` default is this list (a test keeps them equal).
+NOT_INTERNET: tuple[str, ...] = (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15",
+    "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "2001:db8::/32",
+    "3fff::/20", "fc00::/7", "fe80::/10", "ff00::/8",
+)
+_HOLES = [ipaddress.ip_network(n) for n in NOT_INTERNET]
+_WHOLE = [ipaddress.ip_network(n) for n in (*INTERNET, "2000::/3")]
+
+
+def covers_internet(networks: Iterable[str]) -> bool:
+    """True when the networks admit the whole internet as the network rules see it: all
+    of IPv4, all of IPv6 or its global unicast block 2000::/3, however split, gaps in
+    the special-purpose ranges (:data:`NOT_INTERNET`) not counting. Text that is not a
+    network is ignored (callers validate their input)."""
+    parsed: list[Network] = []
+    for text in networks:
+        try:
+            parsed.append(ipaddress.ip_network(str(text).strip(), strict=False))
+        except ValueError:
+            continue
+    return any(networks_cover([*parsed, *_HOLES], whole) for whole in _WHOLE)

@@ -12,8 +12,8 @@ all three hold:
    group;
 3. a VPC security group of the instance admits the internet on the database port: TCP
    or all traffic, a port range holding the endpoint's port, sources whose union covers
-   all of IPv4 or IPv6 apart from the special-purpose ranges (:data:`NOT_INTERNET`, the
-   ranges the network rules ignore).
+   all of IPv4 or IPv6 apart from the special-purpose ranges
+   (:data:`mamori.checks.network.NOT_INTERNET`, the ranges the network rules ignore).
 
 ``PubliclyAccessible`` false settles it (false) without the other two. All three known
 and one false: false. Any part that could not be read (a denied call, a subnet whose
@@ -26,33 +26,11 @@ towards FAIL. Each part is kept as evidence (``x_publicly_accessible``,
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from mamori.checks.network import INTERNET, networks_cover
+from mamori.checks.network import covers_internet
 from mamori.checks.tri import Tri, tri_all, tri_any
-
-#: Special-purpose ranges (RFC 6890 and successors): not "the internet". The same list as
-#: the network rules' ``not_internet_cidrs`` default (rules/library/network.yaml).
-NOT_INTERNET: tuple[str, ...] = (
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-    "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15",
-    "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "2001:db8::/32",
-    "3fff::/20", "fc00::/7", "fe80::/10", "ff00::/8",
-)
-_HOLES = [ipaddress.ip_network(n) for n in NOT_INTERNET]
-_WHOLE = [ipaddress.ip_network(n) for n in INTERNET]
-
-def covers_internet(networks: Iterable[str]) -> bool:
-    """True when the networks, with the special-purpose ranges, hold all of IPv4 or IPv6."""
-    parsed = []
-    for text in networks:
-        try:
-            parsed.append(ipaddress.ip_network(str(text).strip(), strict=False))
-        except ValueError:
-            continue
-    return any(networks_cover([*parsed, *_HOLES], whole) for whole in _WHOLE)
 
 
 def reachable(publicly_accessible: Tri, route: Tri, ingress: Tri) -> Tri:

@@ -10,7 +10,6 @@ and ``mamori:records`` (number of people), read by mamori.providers.tags.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -145,20 +144,6 @@ def port_text(res: TfResource, text: str, *attr: str | int) -> list[int]:
         raise problem(res, f"expected a port or port range like 22 or 1000-2000, found "
                            f"{printable(text)!r}", *attr)
     return port_range(res, int(low), int(high if dash else low), *attr)
-
-
-def covers_internet(networks: Iterable[str]) -> bool:
-    """Whether the union of ``networks`` (normalised CIDRs) is all of IPv4 or of IPv6.
-
-    ``0.0.0.0/1`` and ``128.0.0.0/1`` together are the whole IPv4 internet, exactly as
-    ``0.0.0.0/0`` is.
-    """
-    found: dict[int, list[Any]] = {4: [], 6: []}
-    for text in networks:
-        network = ipaddress.ip_network(text, strict=False)
-        found[network.version].append(network)
-    return any(str(n) in INTERNET for family in found.values()
-               for n in ipaddress.collapse_addresses(family))
 
 
 def covers_range(ranges: Iterable[tuple[int, int]], first: int, last: int) -> bool:

@@ -25,12 +25,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from mamori.checks.model import Resource
-from mamori.checks.network import has_ports
+from mamori.checks.network import covers_internet, has_ports
 from mamori.checks.tri import tri_any
 from mamori.providers.terraform.common import (
     Mapper,
     cidrs,
-    covers_internet,
     make,
     port_text,
     problem,

@@ -142,3 +142,39 @@ def test_merged_spans_are_disjoint_and_keep_the_union(ranges: list[list[int]]) -
     spans = merge_spans((low, high) for low, high in ranges)
     assert all(a[1] + 1 < b[0] for a, b in itertools.pairwise(spans))
     assert open_ports([list(s) for s in spans]) == open_ports(ranges)
+
+
+def test_the_network_rules_ignore_the_same_ranges_the_providers_do() -> None:
+    # Providers that decide "open to the internet" themselves (AWS database reachability,
+    # Cloud SQL authorized networks in plans) must see the internet as the rules do.
+    from mamori.checks.config import Config
+    from mamori.checks.network import INTERNET, NOT_INTERNET
+    from mamori.checks.scan import load_rule_specs
+
+    for spec in load_rule_specs(Config()):
+        if spec.info.id.startswith("MAM-NET-"):
+            assert tuple(spec.info.params["not_internet_cidrs"]) == NOT_INTERNET
+            assert tuple(spec.info.params["internet_cidrs"]) == (*INTERNET, "2000::/3")
+
+
+def test_covers_internet_ignores_special_purpose_gaps() -> None:
+    import ipaddress
+
+    from mamori.checks.network import NOT_INTERNET, covers_internet
+
+    NOT_INTERNET_V4 = [ipaddress.IPv4Network(n) for n in NOT_INTERNET if ":" not in n]
+
+    assert covers_internet(["0.0.0.0/1", "128.0.0.0/1"])
+    assert covers_internet(["::ffff:0.0.0.0/96"])
+    # Every public IPv4 range, in pieces: all of IPv4 minus the special-purpose ranges,
+    # computed by ipaddress (an independent oracle), as "all public addresses" lists are.
+    public = [ipaddress.ip_network("0.0.0.0/0")]
+    for hole in NOT_INTERNET_V4:
+        public = [piece for net in public for piece in (
+            net.address_exclude(hole) if hole.subnet_of(net) else [net])]
+    public_text = [str(n) for n in public]
+    assert len(public_text) > 30
+    assert covers_internet(public_text)
+    assert not covers_internet(public_text[1:])  # one public piece missing
+    assert not covers_internet(["10.0.0.0/8", "192.168.0.0/16"])
+    assert not covers_internet(["0.0.0.0/1"])  # half the internet is not all of it
