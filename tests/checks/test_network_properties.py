@@ -168,7 +168,7 @@ def test_covers_internet_ignores_special_purpose_gaps() -> None:
     assert covers_internet(["::ffff:0.0.0.0/96"])
     # Every public IPv4 range, in pieces: all of IPv4 minus the special-purpose ranges,
     # computed by ipaddress (an independent oracle), as "all public addresses" lists are.
-    public = [ipaddress.ip_network("0.0.0.0/0")]
+    public = [ipaddress.IPv4Network("0.0.0.0/0")]
     for hole in NOT_INTERNET_V4:
         public = [piece for net in public for piece in (
             net.address_exclude(hole) if hole.subnet_of(net) else [net])]

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mamori.checks.network import covers_internet
 from mamori.providers.aws.ec2 import permission_view
 from mamori.providers.aws.reach import (
     admits_internet,
-    covers_internet,
     reachable,
     subnets_route_internet,
     table_routes_internet,
