@@ -17,6 +17,7 @@ from typing import Any
 
 from mamori.checks.appi import classify
 from mamori.checks.compiler import Evaluation
+from mamori.checks.finding_log import slim
 from mamori.checks.findings import Finding, RuleStats
 from mamori.checks.model import CollectionError, Resource, Status, fingerprint
 from mamori.checks.observability import Elsewhere, Lookup, no_declarations
@@ -45,10 +46,14 @@ class Engine:
 
     def evaluate(self, resource: Resource) -> Iterator[Finding]:
         """The findings of every applicable rule on ``resource``."""
-        for rule in self._by_type.get(resource.type, ()):
+        rules = self._by_type.get(resource.type, ())
+        # One envelope per resource, shared by its findings, without its attributes: the
+        # findings do not hold the inventory in memory.
+        shown = slim(safe_resource(resource)) if rules else resource
+        for rule in rules:
             self._seen[rule.info.id] += 1
             self.evaluations += 1
-            finding = evaluate_rule(rule, resource, self.observability)
+            finding = evaluate_rule(rule, resource, self.observability, shown)
             if finding is None:
                 self._not_applicable[rule.info.id] += 1
             else:
@@ -74,7 +79,8 @@ class Engine:
 
 
 def evaluate_rule(rule: CompiledRule, resource: Resource,
-                  observability: Lookup = no_declarations) -> Finding | None:
+                  observability: Lookup = no_declarations,
+                  shown: Resource | None = None) -> Finding | None:
     """One rule on one resource: a finding, or None when ``when`` is false.
 
     Undecided findings are ERROR, or NOT_ASSESSED when every attribute that left them
@@ -86,7 +92,7 @@ def evaluate_rule(rule: CompiledRule, resource: Resource,
             return _finding(rule, resource, Status.ERROR,
                             "cannot decide: " + ", ".join(withheld) + " not kept in the "
                             "snapshot (secret values and raw payloads are never saved)",
-                            {}, tuple(withheld))
+                            {}, tuple(withheld), envelope=shown)
     ev = Evaluation()
     if rule.when is not None:
         applies = rule.when.node(resource, ev, "")
@@ -94,14 +100,14 @@ def evaluate_rule(rule: CompiledRule, resource: Resource,
             return None
         if applies is None:
             return _undecided(rule, resource, ev, "cannot tell whether the rule applies",
-                              observability)
+                              observability, shown)
     verdict = rule.check.node(resource, ev, "")
     if verdict is None:
-        return _undecided(rule, resource, ev, "cannot decide", observability)
+        return _undecided(rule, resource, ev, "cannot decide", observability, shown)
     if verdict:
-        return _finding(rule, resource, Status.PASS, f"meets: {rule.check.text}",
-                        ev.evidence, ())
-    return _finding(rule, resource, Status.FAIL, None, ev.evidence, ())
+        return _finding(rule, resource, Status.PASS, rule.passed, ev.evidence, (),
+                        envelope=shown)
+    return _finding(rule, resource, Status.FAIL, None, ev.evidence, (), envelope=shown)
 
 
 def _reads(rule: CompiledRule) -> tuple[str, ...]:
@@ -109,20 +115,20 @@ def _reads(rule: CompiledRule) -> tuple[str, ...]:
 
 
 def _undecided(rule: CompiledRule, resource: Resource, ev: Evaluation, what: str,
-               observability: Lookup) -> Finding:
+               observability: Lookup, shown: Resource | None) -> Finding:
     missing = tuple(dict.fromkeys(ev.missing))
     needs = _elsewhere(resource, missing, observability)
     if needs and not ev.problems and len(needs) == len(missing):
         message = ("not assessed: no source of this scan can tell "
                    + "; ".join(e.describe(a) for a, e in needs.items()))
         return _finding(rule, resource, Status.NOT_ASSESSED, message, ev.evidence, missing,
-                        needs={a: e.source for a, e in needs.items()})
+                        needs={a: e.source for a, e in needs.items()}, envelope=shown)
     reasons = []
     if missing:
         reasons.append("attribute(s) absent: " + ", ".join(missing))
     reasons.extend(dict.fromkeys(ev.problems))
     return _finding(rule, resource, Status.ERROR, f"{what}: " + "; ".join(reasons),
-                    ev.evidence, missing)
+                    ev.evidence, missing, envelope=shown)
 
 
 def _elsewhere(resource: Resource, missing: tuple[str, ...],
@@ -137,7 +143,8 @@ def _elsewhere(resource: Resource, missing: tuple[str, ...],
 
 def _finding(rule: CompiledRule, resource: Resource, status: Status, message: str | None,
              evidence: dict[str, Any], missing: tuple[str, ...],
-             needs: Mapping[str, str] | None = None) -> Finding:
+             needs: Mapping[str, str] | None = None,
+             envelope: Resource | None = None) -> Finding:
     """The one place findings are made: evidence and tags masked here, for every output.
 
     ``message`` None (a FAIL) is built from the masked evidence: what was observed.
@@ -148,7 +155,8 @@ def _finding(rule: CompiledRule, resource: Resource, status: Status, message: st
         message = f"observed {observed}; required {rule.check.text}"
     appi = None if status is Status.PASS else classify(rule.info, resource, _reads(rule))
     return Finding(
-        rule=rule.info, resource=safe_resource(resource), status=status, message=message,
+        rule=rule.info, resource=envelope or slim(safe_resource(resource)), status=status,
+        message=message,
         evidence=shown, missing=missing, appi=appi, needs=dict(needs or {}),
         fingerprint=fingerprint(rule.info.id, resource.provider, resource.account, resource.id),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -54,6 +54,11 @@ class CompiledRule:
     info: RuleInfo
     when: Compiled | None
     check: Compiled
+    #: The message of every PASS of this rule: one string, shared by its findings.
+    passed: str = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "passed", f"meets: {self.check.text}")
 
     def canonical(self) -> dict[str, Any]:
         """What identifies the rule's behaviour, for the rule-set hash."""

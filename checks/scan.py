@@ -24,6 +24,7 @@ from mamori.checks import __version__
 from mamori.checks.config import Config, check_rules
 from mamori.checks.engine import Engine
 from mamori.checks.errors import UsageError
+from mamori.checks.finding_log import FindingLog
 from mamori.checks.findings import Finding, RunInfo, ScanResult
 from mamori.checks.hrjoin import HrIndex, join, with_hr_facts
 from mamori.checks.model import Cause, CollectionError, Resource
@@ -124,7 +125,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
     rules = compile_rules(selected, request.config, as_of)
     engine = Engine(rules, declared_observability())
     tally = InputTally.of(request.providers)
-    findings: list[Finding] = []
+    findings = FindingLog()  # PASS findings kept compactly: memory stays bounded
     errors: list[CollectionError] = []
     accounts: set[str] = set()
     # Users wait for the HR records (which may come from any input, in any order); the

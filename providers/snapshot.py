@@ -38,14 +38,12 @@ from mamori.checks.errors import InventoryError, Location, display_path
 from mamori.checks.inputs import check_file, os_problem
 from mamori.checks.model import Resource
 from mamori.checks.secrets import mask_attributes, mask_tags
+from mamori.checks.tagged import WITHHELD, decode, encode
 from mamori.checks.text import input_problem, printable
 from mamori.providers.interface import Collected, Provider
 from mamori.providers.snapshot_check import (
-    WITHHELD,
     SnapshotProblem,
     collection_error,
-    decode,
-    encode,
     parse_line,
     resource,
 )
