@@ -154,7 +154,13 @@ def records(resources: int, seed: int = 7) -> Iterator[tuple[str, Row]]:
     for i in range(resources):
         rtype = g.rng.choices(names, weights)[0]
         row = MAKERS[rtype][0](g, i)
-        yield rtype, {k: v for k, v in row.items() if v is not None}
+        yield rtype, _known(row)
+
+
+def _known(row: Row) -> Row:
+    """The row without unknown (None) values, at any depth: exports leave them out."""
+    return {k: _known(v) if isinstance(v, dict) else v for k, v in row.items()
+            if v is not None}
 
 
 def write_json(path: Path, resources: int, seed: int = 7) -> None:
@@ -168,6 +174,8 @@ def write_json(path: Path, resources: int, seed: int = 7) -> None:
 
 
 def _cell(value: Any) -> str:
+    if value is None:  # unknown (a nested attribute left out): a blank cell, not "None"
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list) and value and isinstance(value[0], dict):
@@ -182,7 +190,7 @@ def _flat(row: Row, prefix: str = "") -> Row:
     for key, value in row.items():
         if isinstance(value, dict):
             out.update(_flat(value, f"{prefix}{key}."))
-        else:
+        elif value is not None:  # unknown: an empty cell
             out[f"{prefix}{key}"] = value
     return out
 
