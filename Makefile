@@ -64,8 +64,10 @@ unit: $(BIN)/python
 dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]' -C editable_mode=strict
 
+## bench: whole mamori processes beside their parse floor (issue 13 targets); BENCH=--quick
 bench: $(BIN)/python
-	$(BIN)/python -m benchmarks.engine_bench
+	$(BIN)/pip install --quiet .
+	$(BIN)/python -m benchmarks.bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) dist build report mamori-report .mypy_cache .ruff_cache .pytest_cache
